@@ -1,0 +1,264 @@
+"""The command line: thin wrappers over library functions that return data.
+
+JSON goes to stdout; reports, progress and errors go to stderr/stdout as rich
+text for a person. Every error has the one JSON shape of ``errors.NewsgraphError``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Iterator, List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .errors import NewsgraphError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="newsgraph: evidence-linked events, actors and claims from news articles.")
+out = Console()
+err = Console(stderr=True)
+
+DEFAULT_DB = "newsgraph.db"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _dumps(obj: Any, *, indent: int | None = None) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=indent)
+
+
+def _fail(exc: NewsgraphError, fmt: Format = Format.text) -> None:
+    if fmt is Format.text:
+        err.print(f"[bold red]error[/]: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else ""),
+                  markup=True, highlight=False)
+    else:
+        sys.stderr.write(_dumps(exc.to_dict()) + "\n")
+    raise typer.Exit(2)
+
+
+def _report_skip(skipped, fmt: Format) -> None:
+    if fmt is Format.text:
+        err.print(f"skipped {skipped.origin}: {skipped.reason} [{skipped.code}]",
+                  markup=False, highlight=False, style="yellow")
+    else:
+        sys.stderr.write(_dumps({"skipped": skipped.to_dict()}) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"newsgraph {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """newsgraph reads news articles and turns them into evidence-linked records."""
+
+
+@app.command()
+def analyze(
+    paths: List[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text (a report), json or jsonl."),
+    outlet: Optional[str] = typer.Option(None, help="Outlet for inputs whose metadata names none."),
+    date: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs without one."),
+    max_bytes: Optional[int] = typer.Option(None, help="Refuse files larger than this."),
+    no_language_check: bool = typer.Option(False, help="Analyse non-English input instead of skipping it."),
+) -> None:
+    """Analyse articles and print the analysis; nothing is stored.
+
+    --format json prints one object for one document; for several it prints
+    {"analyses": [...], "skipped": [...]}. jsonl prints one object per line.
+    """
+    from .ingest import DEFAULT_MAX_BYTES, iter_documents
+    from .model import Document, Skipped
+    from .pipeline import analyze_documents
+    from .report import analysis_report
+
+    try:
+        inputs = iter_documents(paths, outlet=outlet, date=date, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                                check_language=not no_language_check)
+        skipped: list[Skipped] = []
+
+        def documents() -> Iterator[Document]:
+            for item in inputs:
+                if isinstance(item, Skipped):
+                    skipped.append(item)
+                    _report_skip(item, fmt)
+                else:
+                    yield item
+
+        collected: list[dict[str, Any]] = []
+        analysed = 0
+        for result in analyze_documents(documents()):
+            if isinstance(result, Skipped):
+                skipped.append(result)
+                _report_skip(result, fmt)
+                continue
+            analysed += 1
+            obj = result.to_dict()
+            if fmt is Format.jsonl:
+                sys.stdout.write(_dumps(obj) + "\n")
+                sys.stdout.flush()
+            elif fmt is Format.json:
+                collected.append(obj)
+            else:
+                out.print(analysis_report(obj))
+        if fmt is Format.json:
+            if len(collected) == 1 and not skipped:
+                sys.stdout.write(_dumps(collected[0], indent=2) + "\n")
+            else:
+                sys.stdout.write(_dumps({"analyses": collected,
+                                         "skipped": [s.to_dict() for s in skipped]}, indent=2) + "\n")
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    if skipped and not analysed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: List[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store (created if missing)."),
+    outlet: Optional[str] = typer.Option(None, help="Outlet for inputs whose metadata names none."),
+    date: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs without one."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the analysis."),
+    max_bytes: Optional[int] = typer.Option(None, help="Refuse files larger than this."),
+    no_language_check: bool = typer.Option(False, help="Analyse non-English input instead of skipping it."),
+    progress: bool = typer.Option(True, help="Show a progress line."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json for the final summary."),
+) -> None:
+    """Analyse articles and store them; print what was stored, skipped and why, and a summary."""
+    from .ingest import DEFAULT_MAX_BYTES
+    from .report import summary_report
+    from .runner import ingest as run_ingest
+    from .store import Store
+
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
+                   TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=err,
+                   transient=True, disable=not progress or fmt is not Format.text)
+    try:
+        with bar:
+            task = bar.add_task("ingesting", total=None, stats="")
+
+            def tick(report) -> None:
+                bar.update(task, stats=f"{report.stored} stored, {report.duplicates} known, "
+                                       f"{len(report.skipped)} skipped, {report.words:,} words")
+
+            report = run_ingest(paths, db=db, outlet=outlet, date=date, jobs=jobs,
+                                max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                                check_language=not no_language_check, progress=tick)
+        with Store(db, readonly=True) as store:
+            summary = store.summary()
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    run = report.to_dict()
+    if fmt is Format.text:
+        out.print(summary_report(summary, run))
+    else:
+        sys.stdout.write(_dumps({"run": run, "summary": summary}, indent=2) + "\n")
+
+
+@app.command()
+def show(
+    key: str = typer.Argument(..., help="Document id, content hash, or a unique hash prefix."),
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Print one stored analysis."""
+    from .report import analysis_report
+    from .store import Store
+
+    try:
+        with Store(_existing(db), readonly=True) as store:
+            obj = store.get_analysis(key)
+        if obj is None:
+            raise NewsgraphError("not_stored", f"no stored document matches {key!r}")
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    if fmt is Format.text:
+        out.print(analysis_report(obj))
+    else:
+        sys.stdout.write(_dumps(obj, indent=2 if fmt is Format.json else None) + "\n")
+
+
+@app.command()
+def summary(
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store."),
+    top: int = typer.Option(10, min=1, help="How many top actors and event types."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Counts of documents, actors, events and claims, and the top actors and event types."""
+    from .report import summary_report
+    from .store import Store
+
+    try:
+        with Store(_existing(db), readonly=True) as store:
+            data = store.summary(top=top)
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    if fmt is Format.text:
+        out.print(summary_report(data))
+    else:
+        sys.stdout.write(_dumps(data, indent=2) + "\n")
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Full-text query over titles and texts."),
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store."),
+    limit: int = typer.Option(20, min=1),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or jsonl."),
+) -> None:
+    """Full-text search over stored documents."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .store import Store
+
+    try:
+        with Store(_existing(db), readonly=True) as store:
+            hits = store.search(query, limit=limit)
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    if fmt is Format.text:
+        table = Table(title=f"{len(hits)} documents", title_justify="left")
+        for col in ("id", "outlet", "published", "title", "snippet"):
+            table.add_column(col)
+        for h in hits:
+            table.add_row(*(Text(str(h.get(k) or "")) for k in ("id", "source", "published", "title", "snippet")))
+        out.print(table)
+    else:
+        for h in hits:
+            sys.stdout.write(_dumps(h) + "\n")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the analysis object."""
+    from .schema import analysis_schema
+    sys.stdout.write(_dumps(analysis_schema(), indent=2) + "\n")
+
+
+def _existing(db: Path) -> Path:
+    if not db.exists():
+        raise NewsgraphError("not_found", f"no store at {db}", "ingest some articles first: newsgraph ingest PATH --db FILE")
+    return db
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

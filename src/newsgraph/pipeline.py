@@ -1,0 +1,143 @@
+"""From documents to analyses: the extractor registry and the batched run.
+
+An extractor is a named, versioned, pure function of a parsed document. It
+declares which fields of the analysis it produces and which earlier outputs it
+reads; adding one never means editing another. ``analyze_documents`` parses
+documents in batches with ``nlp.pipe`` and runs every registered extractor on
+each parsed ``Doc``. A document whose analysis fails becomes a ``Skipped``
+record with the reason; the batch goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+from .errors import NewsgraphError
+from .model import Analysis, Document, Skipped
+from .nlp import BATCH_SIZE, MAX_CHARS, load_nlp
+
+ANALYSIS_FIELDS = ("actors", "places", "events", "claims", "signals", "source_reliability")
+
+ExtractorFn = Callable[[Any, Document, Mapping[str, Any]], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Extractor:
+    name: str
+    version: str
+    produces: tuple[str, ...]
+    requires: tuple[str, ...]
+    func: ExtractorFn
+
+
+REGISTRY: dict[str, Extractor] = {}
+
+
+def register(name: str, version: str, *, produces: tuple[str, ...],
+             requires: tuple[str, ...] = ()) -> Callable[[ExtractorFn], ExtractorFn]:
+    """Register ``func(doc, document, prior) -> {field: records}`` as an extractor.
+
+    ``prior`` maps each field produced by earlier extractors to its records.
+    Extractors run in registration order; a field can be produced only once and
+    must be produced before an extractor that requires it.
+    """
+    unknown = set(produces) - set(ANALYSIS_FIELDS)
+    if unknown:
+        raise ValueError(f"extractor {name!r} produces unknown fields {sorted(unknown)}")
+
+    def decorator(func: ExtractorFn) -> ExtractorFn:
+        produced = {f for e in REGISTRY.values() for f in e.produces}
+        if name in REGISTRY:
+            raise ValueError(f"extractor {name!r} is registered twice")
+        if produced & set(produces):
+            raise ValueError(f"extractor {name!r} produces {sorted(produced & set(produces))}, "
+                             "which another extractor already produces")
+        missing = set(requires) - produced
+        if missing:
+            raise ValueError(f"extractor {name!r} requires {sorted(missing)}, produced by none registered before it")
+        REGISTRY[name] = Extractor(name, version, tuple(produces), tuple(requires), func)
+        return func
+
+    return decorator
+
+
+def _register_builtin() -> None:
+    from .extract import actors
+
+    @register("actors", actors.EXTRACTOR_VERSION, produces=("actors", "places"))
+    def _actors(doc, document, prior):
+        result = actors.extract_actors(doc, document)
+        return {"actors": result.actors, "places": result.places}
+
+
+_register_builtin()
+
+
+def extractor_versions(nlp=None) -> dict[str, str]:
+    versions = {e.name: e.version for e in REGISTRY.values()}
+    if nlp is not None:
+        meta = nlp.meta
+        versions["spacy_model"] = f"{meta.get('lang', 'en')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
+    return versions
+
+
+def analyze_doc(doc, document: Document, versions: Mapping[str, str]) -> Analysis:
+    """Run every registered extractor on one parsed document."""
+    prior: dict[str, Any] = {}
+    for extractor in REGISTRY.values():
+        out = extractor.func(doc, document, prior)
+        for field in extractor.produces:
+            prior[field] = out[field]
+    fields = {f: tuple(prior.get(f, ())) for f in ANALYSIS_FIELDS if f != "source_reliability"}
+    analysis = Analysis(document=document, source_reliability=prior.get("source_reliability"),
+                        extractors=dict(versions), **fields)
+    analysis.check()
+    return analysis
+
+
+def analyze_documents(documents: Iterable[Document], *, nlp=None,
+                      batch_size: int = BATCH_SIZE) -> Iterator[Analysis | Skipped]:
+    """Analyse documents in order, parsing in batches; yields an Analysis or a Skipped per document."""
+    nlp = nlp or load_nlp()
+    versions = extractor_versions(nlp)
+
+    def fitting(docs: Iterable[Document]):
+        for document in docs:
+            if len(document.text) > MAX_CHARS:
+                yield document, Skipped(document.origin or document.id, "too_large",
+                                        f"document has {len(document.text):,} characters; "
+                                        f"the analysis limit is {MAX_CHARS:,}")
+            else:
+                yield document, None
+
+    pending = fitting(documents)
+    # nlp.pipe with as_tuples keeps each Doc paired with its Document; refused
+    # documents are passed through with an empty text so the order is kept.
+    stream = ((("" if refusal else document.text), (document, refusal)) for document, refusal in pending)
+    for doc, (document, refusal) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        if refusal is not None:
+            yield refusal
+            continue
+        try:
+            yield analyze_doc(doc, document, versions)
+        except Exception as exc:  # isolate one document's failure from the batch
+            yield Skipped(document.origin or document.id, "analysis_failed",
+                          f"{type(exc).__name__}: {exc}")
+
+
+def analyze(source: str | Document, *, nlp=None, **meta: Any) -> Analysis:
+    """Analyse one article given as text or as a Document.
+
+    Keyword arguments (``outlet``, ``date``, ``url``, ``title``, ``id``) describe a
+    text input. Raises NewsgraphError if the document cannot be analysed.
+    """
+    if isinstance(source, Document):
+        document = source
+    else:
+        from .ingest import document_from_text
+        document = document_from_text(source, **meta)
+    (result,) = analyze_documents([document], nlp=nlp)
+    if isinstance(result, Skipped):
+        raise NewsgraphError(result.code, result.reason)
+    return result
