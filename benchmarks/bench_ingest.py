@@ -1,0 +1,135 @@
+"""Ingest throughput and peak memory on real articles.
+
+    .venv/bin/python benchmarks/bench_ingest.py [--corpus DIR ...] [--repeat N] [--jobs N]
+
+Reads the real articles in ../shared/data/corpora/ptc-unlabeled (and any --corpus
+directories), writes them ``--repeat`` times (each copy with its own URL, so the
+store keeps every copy) to a temporary JSON Lines file, and measures, each phase
+in a fresh process on the same texts:
+
+  parse     spaCy ``nlp.pipe`` alone over the cleaned texts (the raw parse)
+  analyze   newsgraph's full analysis (parse + every extractor), nothing stored
+  ingest    ``newsgraph ingest`` end to end: reading, cleaning, analysis, SQLite
+
+and prints words/s and articles/s per phase, the ratios between them, CPU time,
+and each process's peak resident memory. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "ptc-unlabeled"
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+
+
+def _documents(jsonl: str):
+    from newsgraph.ingest import iter_documents
+    from newsgraph.model import Document
+    return [d for d in iter_documents([jsonl]) if isinstance(d, Document)]
+
+
+def phase(name: str, jsonl: str, jobs: int) -> dict:
+    """Run one phase in this process and return its figures."""
+    from newsgraph.nlp import load_nlp
+    if name == "ingest":
+        from newsgraph.runner import ingest
+        with tempfile.TemporaryDirectory() as tmp:
+            t0, c0 = time.perf_counter(), _cpu()
+            report = ingest([jsonl], db=Path(tmp) / "bench.db", jobs=jobs)
+            wall, cpu = time.perf_counter() - t0, _cpu() - c0
+        return {"phase": name, "articles": report.stored, "words": report.words, "wall": wall,
+                "cpu": cpu, "peak_mib": _peak_mib(), "skipped": len(report.skipped)}
+    docs = _documents(jsonl)
+    words = sum(len(d.text.split()) for d in docs)
+    nlp = load_nlp()
+    nlp("warm up")
+    t0, c0 = time.perf_counter(), _cpu()
+    if name == "parse":
+        n = sum(1 for _ in nlp.pipe((d.text for d in docs), batch_size=32))
+    else:
+        from newsgraph.pipeline import analyze_documents
+        n = sum(1 for _ in analyze_documents(docs, nlp=nlp))
+    wall, cpu = time.perf_counter() - t0, _cpu() - c0
+    return {"phase": name, "articles": n, "words": words, "wall": wall, "cpu": cpu,
+            "peak_mib": _peak_mib(), "skipped": 0}
+
+
+def build_input(corpora: list[Path], repeat: int, path: Path) -> tuple[int, int]:
+    files = sorted(f for c in corpora for f in c.rglob("*.txt"))
+    n = 0
+    with path.open("w", encoding="utf-8") as out:
+        for copy in range(repeat):
+            for f in files:
+                lines = f.read_text(encoding="utf-8", errors="replace").split("\n")
+                title, body = lines[0].strip(), "\n".join(lines[1:]).strip()
+                out.write(json.dumps({"id": f"{f.stem}-{copy}", "title": title, "text": body,
+                                      "url": f"https://bench.example/{f.stem}/{copy}"}) + "\n")
+                n += 1
+    return len(files), n
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", action="append", type=Path)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--input", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args.phase, args.input, args.jobs)))
+        return 0
+    corpora = args.corpus or [DEFAULT_CORPUS]
+    missing = [c for c in corpora if not c.is_dir()]
+    if missing:
+        print(f"skipped: corpus not found: {', '.join(map(str, missing))} "
+              "(the real articles live in ../shared/data; see shared/data/SOURCES.md)")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "bench.jsonl"
+        n_files, n_docs = build_input(corpora, args.repeat, jsonl)
+        print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+              f"Python {platform.python_version()}")
+        print(f"input: {n_files} articles x {args.repeat} = {n_docs} documents from "
+              f"{', '.join(map(str, corpora))}; ingest --jobs {args.jobs}")
+        results = {}
+        for name in ("parse", "analyze", "ingest"):
+            proc = subprocess.run([sys.executable, __file__, "--phase", name, "--input", str(jsonl),
+                                   "--jobs", str(args.jobs)], capture_output=True, text=True, check=True)
+            results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"{'phase':<8} {'articles':>8} {'words':>9} {'wall s':>7} {'cpu s':>7} "
+          f"{'art/s':>7} {'words/s':>8} {'words/cpu-s':>11} {'peak MiB':>9}")
+    for name, r in results.items():
+        print(f"{name:<8} {r['articles']:>8} {r['words']:>9} {r['wall']:>7.2f} {r['cpu']:>7.2f} "
+              f"{r['articles'] / r['wall']:>7.1f} {r['words'] / r['wall']:>8.0f} "
+              f"{r['words'] / r['cpu']:>11.0f} {r['peak_mib']:>9.0f}")
+    parse, analyze, ingest = (results[k]["words"] / results[k]["wall"] for k in ("parse", "analyze", "ingest"))
+    print(f"ratios: analyze/parse {analyze / parse:.2f}, ingest/parse {ingest / parse:.2f}, "
+          f"ingest/analyze {ingest / analyze:.2f}")
+    if results["ingest"]["skipped"]:
+        print(f"note: {results['ingest']['skipped']} documents skipped during ingest")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+import pytest
+
+from newsgraph import pipeline
+from newsgraph.errors import NewsgraphError
+from newsgraph.model import Document, Skipped
+
+pytestmark = pytest.mark.model
+
+
+def test_registry_refuses_bad_declarations(monkeypatch):
+    monkeypatch.setattr(pipeline, "REGISTRY", dict(pipeline.REGISTRY))
+    with pytest.raises(ValueError, match="unknown fields"):
+        pipeline.register("x", "x/1", produces=("opinions",))
+    with pytest.raises(ValueError, match="already produces"):
+        pipeline.register("x", "x/1", produces=("actors",))(lambda *a: {})
+    with pytest.raises(ValueError, match="requires"):
+        pipeline.register("y", "y/1", produces=("events",), requires=("claims",))(lambda *a: {})
+    with pytest.raises(ValueError, match="twice"):
+        pipeline.register("actors", "a/2", produces=("events",))(lambda *a: {})
+
+
+def test_analyze_text_gives_a_valid_contract(nlp, valid):
+    analysis = pipeline.analyze(
+        "Russian Foreign Minister Sergei Lavrov met Taliban negotiators in Moscow on Tuesday.",
+        nlp=nlp, outlet="wire.example", date="2019-09-04")
+    obj = valid(analysis.to_dict())
+    assert obj["document"]["source"] == "wire.example"
+    assert obj["document"]["published"] == "2019-09-04"
+    assert obj["extractors"]["actors"] == pipeline.REGISTRY["actors"].version
+    assert obj["extractors"]["spacy_model"].startswith("en_core_web_sm-3.8")
+    codes = {a["code"] for a in obj["actors"]}
+    assert "RUSGOV" in codes
+
+
+def test_one_failing_document_does_not_stop_the_batch(monkeypatch, nlp, valid):
+    monkeypatch.setattr(pipeline, "REGISTRY", dict(pipeline.REGISTRY))
+
+    @pipeline.register("explodes", "x/1", produces=("signals",))
+    def _explodes(doc, document, prior):
+        if "BOOM" in doc.text:
+            raise RuntimeError("extractor crashed on purpose")
+        return {"signals": ()}
+
+    docs = [Document.create(t, origin=f"doc{i}") for i, t in
+            enumerate(["NATO met in Brussels.", "BOOM went the test.", "China and India agreed."])]
+    results = list(pipeline.analyze_documents(docs, nlp=nlp))
+    assert [type(r).__name__ for r in results] == ["Analysis", "Skipped", "Analysis"]
+    assert results[1] == Skipped("doc1", "analysis_failed", "RuntimeError: extractor crashed on purpose")
+    for r in (results[0], results[2]):
+        valid(r.to_dict())
+
+
+def test_too_long_document_is_refused_with_the_limit(monkeypatch, nlp):
+    monkeypatch.setattr(pipeline, "MAX_CHARS", 50)
+    docs = [Document.create("x " * 40, origin="long.txt"), Document.create("Iran protested.", origin="ok.txt")]
+    first, second = pipeline.analyze_documents(docs, nlp=nlp)
+    assert first.code == "too_large" and "80 characters" in first.reason and "50" in first.reason
+    assert second.document.origin == "ok.txt"
+    with pytest.raises(NewsgraphError) as info:
+        pipeline.analyze(docs[0], nlp=nlp)
+    assert info.value.code == "too_large"
