@@ -35,6 +35,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                  "-r requirements/model.txt"),
     "not_stored": ("no stored document has that id", "list documents with `newsgraph query`"),
     "bad_option": ("an option has a wrong value", "see --help"),
+    "store_version": ("the store's schema version is not one this newsgraph can use",
+                      "upgrade newsgraph, or pass another --db path"),
 }
 
 

@@ -1,0 +1,734 @@
+"""The embedded store: one SQLite file (WAL, FTS5) that holds every analysis.
+
+The whole contract object (``Analysis.to_dict()``) is stored once as compact
+JSON and returned exactly as stored; its records are also spread over plain
+tables (actors, mentions, places, events, claims, signals) so that corpus
+questions are SQL queries over indexes, never a second analysis.
+
+Concurrency: one writer, many readers. Every write is one ``BEGIN IMMEDIATE``
+transaction, so a second writer waits up to the busy timeout and then fails;
+readers (``readonly=True``, a ``mode=ro`` URI) never block the writer and see
+the last committed state. A ``Store`` object belongs to the thread that opened it.
+
+Crash safety: ``add_analyses`` writes one batch in one transaction. A process
+killed at any moment leaves every committed batch whole and nothing of the batch
+it was writing; documents are keyed by content hash, so running the same input
+again stores only what is missing.
+
+Schema changes are migrations: an ordered list of SQL scripts, each applied once
+in its own transaction, with the version in ``PRAGMA user_version`` and a row in
+``schema_migrations``. See docs/store.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from ..errors import NewsgraphError
+from ..model import SCHEMA_ID, content_hash
+
+BUSY_TIMEOUT_S = 10.0     # how long a writer waits for another writer's transaction
+MIN_PREFIX = 6            # shortest hash prefix get_analysis accepts
+_CHUNK = 500              # host parameters per IN (...) query
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+_V1 = """
+CREATE TABLE schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+);
+
+CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY,
+    command     TEXT NOT NULL,
+    options     TEXT NOT NULL DEFAULT '{}',   -- JSON
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    stats       TEXT                          -- JSON
+);
+
+CREATE TABLE skipped (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    origin TEXT NOT NULL,
+    code   TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX skipped_run ON skipped(run_id);
+
+-- seq is the stable rowid the FTS index points at (an INTEGER PRIMARY KEY
+-- survives VACUUM; an implicit rowid does not); hash is the document's key.
+CREATE TABLE documents (
+    seq         INTEGER PRIMARY KEY,
+    hash        TEXT NOT NULL UNIQUE,
+    id          TEXT NOT NULL,
+    source      TEXT,
+    url         TEXT,
+    title       TEXT,
+    published   TEXT,
+    language    TEXT,
+    origin      TEXT,
+    text        TEXT NOT NULL,
+    n_words     INTEGER NOT NULL,
+    analysis    TEXT NOT NULL,                -- the contract object, compact JSON
+    extractors  TEXT NOT NULL DEFAULT '{}',   -- JSON
+    ingested_at TEXT NOT NULL,
+    run_id      INTEGER REFERENCES runs(id) ON DELETE SET NULL
+);
+CREATE INDEX documents_id ON documents(id);
+CREATE INDEX documents_source ON documents(source);
+CREATE INDEX documents_published ON documents(published);
+
+-- External-content FTS5: the index only, the text stays in documents (no copy),
+-- and snippet() reads it from there. Triggers keep it in step with documents.
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text,
+    content='documents', content_rowid='seq',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO documents_fts(documents_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)');
+
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+
+CREATE TABLE actors (
+    id      TEXT PRIMARY KEY,
+    name    TEXT NOT NULL,
+    code    TEXT,
+    country TEXT,
+    sector  TEXT,
+    kind    TEXT
+);
+CREATE INDEX actors_code ON actors(code);
+
+CREATE TABLE mentions (
+    doc_hash TEXT NOT NULL REFERENCES documents(hash) ON DELETE CASCADE,
+    actor_id TEXT NOT NULL REFERENCES actors(id),
+    start    INTEGER NOT NULL,
+    "end"    INTEGER NOT NULL,
+    text     TEXT NOT NULL
+);
+CREATE INDEX mentions_actor ON mentions(actor_id, doc_hash);
+CREATE INDEX mentions_doc ON mentions(doc_hash);
+
+CREATE TABLE places (
+    id      TEXT PRIMARY KEY,
+    name    TEXT NOT NULL,
+    country TEXT,
+    lat     REAL,
+    lon     REAL,
+    kind    TEXT
+);
+
+CREATE TABLE place_mentions (
+    doc_hash TEXT NOT NULL REFERENCES documents(hash) ON DELETE CASCADE,
+    place_id TEXT NOT NULL REFERENCES places(id),
+    start    INTEGER NOT NULL,
+    "end"    INTEGER NOT NULL,
+    text     TEXT NOT NULL
+);
+CREATE INDEX place_mentions_place ON place_mentions(place_id, doc_hash);
+CREATE INDEX place_mentions_doc ON place_mentions(doc_hash);
+
+CREATE TABLE events (
+    doc_hash       TEXT NOT NULL REFERENCES documents(hash) ON DELETE CASCADE,
+    event_id       TEXT NOT NULL,
+    type           TEXT NOT NULL,
+    mode           TEXT,
+    cameo          TEXT,
+    goldstein      REAL,
+    quad           INTEGER,
+    status         TEXT NOT NULL,
+    date           TEXT,
+    place_name     TEXT,
+    place_country  TEXT,
+    lat            REAL,
+    lon            REAL,
+    evidence_start INTEGER NOT NULL,
+    evidence_end   INTEGER NOT NULL,
+    evidence_text  TEXT NOT NULL,
+    confidence     REAL NOT NULL,
+    source_claim   TEXT,
+    PRIMARY KEY (doc_hash, event_id)
+);
+CREATE INDEX events_type ON events(type);
+CREATE INDEX events_date ON events(date);
+
+-- actor_id is an actor id from the same analysis; not a foreign key, so that an
+-- event may name an actor the actor extractor did not list.
+CREATE TABLE event_actors (
+    doc_hash TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    role     TEXT NOT NULL CHECK (role IN ('actor', 'recipient')),
+    FOREIGN KEY (doc_hash, event_id) REFERENCES events(doc_hash, event_id) ON DELETE CASCADE
+);
+CREATE INDEX event_actors_event ON event_actors(doc_hash, event_id);
+CREATE INDEX event_actors_actor ON event_actors(actor_id, role);
+
+CREATE TABLE claims (
+    doc_hash        TEXT NOT NULL REFERENCES documents(hash) ON DELETE CASCADE,
+    claim_id        TEXT NOT NULL,
+    start           INTEGER NOT NULL,
+    "end"           INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    speaker_kind    TEXT NOT NULL,
+    speaker_name    TEXT,
+    speaker_actor   TEXT,
+    cue             TEXT,
+    kind            TEXT NOT NULL,
+    checkworthiness REAL NOT NULL,
+    PRIMARY KEY (doc_hash, claim_id)
+);
+CREATE INDEX claims_speaker_actor ON claims(speaker_actor);
+
+CREATE TABLE signals (
+    doc_hash  TEXT NOT NULL REFERENCES documents(hash) ON DELETE CASCADE,
+    technique TEXT NOT NULL,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    text      TEXT NOT NULL,
+    score     REAL NOT NULL
+);
+CREATE INDEX signals_doc ON signals(doc_hash);
+CREATE INDEX signals_technique ON signals(technique);
+"""
+
+# Append only: never edit a migration that has been released; add the next one.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema: documents + FTS5, actors, places, events, claims, signals, runs", _V1),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+# --- rows ------------------------------------------------------------------------------
+
+_INSERT_DOCUMENT = (
+    "INSERT INTO documents (hash, id, source, url, title, published, language, origin, text, "
+    "n_words, analysis, extractors, ingested_at, run_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_UPSERT_ACTOR = (
+    "INSERT INTO actors (id, name, code, country, sector, kind) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET code = coalesce(actors.code, excluded.code), "
+    "country = coalesce(actors.country, excluded.country), "
+    "sector = coalesce(actors.sector, excluded.sector), "
+    "kind = coalesce(actors.kind, excluded.kind) "
+    "WHERE actors.code IS NULL OR actors.country IS NULL OR actors.sector IS NULL "
+    "OR actors.kind IS NULL")
+_UPSERT_PLACE = (
+    "INSERT INTO places (id, name, country, lat, lon, kind) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET country = coalesce(places.country, excluded.country), "
+    "lat = coalesce(places.lat, excluded.lat), lon = coalesce(places.lon, excluded.lon), "
+    "kind = coalesce(places.kind, excluded.kind) "
+    "WHERE places.country IS NULL OR places.lat IS NULL OR places.lon IS NULL "
+    "OR places.kind IS NULL")
+_INSERT_MENTION = 'INSERT INTO mentions (doc_hash, actor_id, start, "end", text) VALUES (?, ?, ?, ?, ?)'
+_INSERT_PLACE_MENTION = ('INSERT INTO place_mentions (doc_hash, place_id, start, "end", text) '
+                         "VALUES (?, ?, ?, ?, ?)")
+_INSERT_EVENT = (
+    "INSERT INTO events (doc_hash, event_id, type, mode, cameo, goldstein, quad, status, date, "
+    "place_name, place_country, lat, lon, evidence_start, evidence_end, evidence_text, "
+    "confidence, source_claim) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_EVENT_ACTOR = "INSERT INTO event_actors (doc_hash, event_id, actor_id, role) VALUES (?, ?, ?, ?)"
+_INSERT_CLAIM = (
+    'INSERT INTO claims (doc_hash, claim_id, start, "end", text, speaker_kind, speaker_name, '
+    "speaker_actor, cue, kind, checkworthiness) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_SIGNAL = ('INSERT INTO signals (doc_hash, technique, start, "end", text, score) '
+                  "VALUES (?, ?, ?, ?, ?, ?)")
+
+
+@dataclass
+class _Rows:
+    """The table rows of one contract object (everything but ingested_at and run_id)."""
+
+    hash: str
+    document: tuple
+    actors: list[tuple] = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)
+    places: list[tuple] = field(default_factory=list)
+    place_mentions: list[tuple] = field(default_factory=list)
+    events: list[tuple] = field(default_factory=list)
+    event_actors: list[tuple] = field(default_factory=list)
+    claims: list[tuple] = field(default_factory=list)
+    signals: list[tuple] = field(default_factory=list)
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _rows(obj: dict[str, Any]) -> _Rows:
+    if obj.get("schema") != SCHEMA_ID:
+        raise ValueError(f"schema is {obj.get('schema')!r}, not {SCHEMA_ID!r}")
+    doc = obj["document"]
+    text = doc["text"]
+    if not isinstance(text, str):
+        raise TypeError("document.text is not a string")
+    h = doc.get("hash")
+    if not h:
+        h = content_hash(text, doc.get("source"), doc.get("url"), doc.get("title"), doc.get("published"))
+        doc = {"id": doc["id"], "hash": h, **{k: v for k, v in doc.items() if k not in ("id", "hash")}}
+        obj = {**obj, "document": doc}
+    extractors = obj.get("extractors") or {}
+    rows = _Rows(h, (h, str(doc["id"]), doc.get("source"), doc.get("url"), doc.get("title"),
+                     doc.get("published"), doc.get("language"), doc.get("origin"), text,
+                     len(text.split()), _dumps(obj), _dumps(extractors)))
+    for a in obj["actors"]:
+        rows.actors.append((a["id"], a["name"], a.get("code"), a.get("country"), a.get("sector"),
+                            a.get("kind")))
+        rows.mentions.extend((h, a["id"], m["start"], m["end"], m["text"]) for m in a["mentions"])
+    for p in obj.get("places") or ():
+        rows.places.append((p["id"], p["name"], p.get("country"), p.get("lat"), p.get("lon"),
+                            p.get("kind")))
+        rows.place_mentions.extend((h, p["id"], m["start"], m["end"], m["text"]) for m in p["mentions"])
+    for e in obj["events"]:
+        place = e.get("place") or {}
+        ev = e["evidence"]
+        rows.events.append((h, e["id"], e["type"], e.get("mode"), e.get("cameo"), e.get("goldstein"),
+                            e.get("quad"), e["status"], e.get("date"), place.get("name"),
+                            place.get("country"), place.get("lat"), place.get("lon"),
+                            ev["start"], ev["end"], ev["text"], e["confidence"], e.get("source_claim")))
+        rows.event_actors.extend((h, e["id"], a, "actor") for a in e["actor"])
+        rows.event_actors.extend((h, e["id"], r, "recipient") for r in e["recipient"])
+    for c in obj["claims"]:
+        sp = c["speaker"]
+        rows.claims.append((h, c["id"], c["start"], c["end"], c["text"], sp["kind"], sp.get("name"),
+                            sp.get("actor"), c.get("cue"), c["kind"], c["checkworthiness"]))
+    for s in obj["signals"]:
+        rows.signals.append((h, s["technique"], s["start"], s["end"], s["text"], s["score"]))
+    for group, ids in (("event", [r[1] for r in rows.events]), ("claim", [r[1] for r in rows.claims])):
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"two {group}s share an id")
+    return rows
+
+
+def _first_non_null(merged: dict[str, list], rows: Iterable[tuple]) -> None:
+    """Merge entity rows by id, in order: the first non-null value of each column wins."""
+    for row in rows:
+        have = merged.get(row[0])
+        if have is None:
+            merged[row[0]] = list(row)
+        else:
+            for i, value in enumerate(row):
+                if have[i] is None:
+                    have[i] = value
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split an SQL script into complete statements (trigger bodies included)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+# --- the store -----------------------------------------------------------------------
+
+class Store:
+    """An embedded newsgraph store in one SQLite file.
+
+    ``Store(path)`` opens or creates the file and brings its schema up to date;
+    ``Store(path, readonly=True)`` opens an existing store for reading only and
+    never changes it.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, readonly: bool = False,
+                 timeout: float = BUSY_TIMEOUT_S):
+        self.path = os.fspath(path)
+        self.readonly = readonly
+        self._closed = False
+        self._conn = self._connect(timeout)
+        try:
+            if readonly:
+                self._check_version()
+            else:
+                self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- opening ---------------------------------------------------------------------
+
+    def _connect(self, timeout: float) -> sqlite3.Connection:
+        memory = self.path == ":memory:"
+        target = Path(self.path)
+        if self.readonly and (memory or not target.is_file()):
+            raise NewsgraphError("not_found", f"no store at {self.path}",
+                                 "ingest some articles first: newsgraph ingest PATH --db FILE")
+        if not memory and not target.resolve().parent.is_dir():
+            raise NewsgraphError("not_found", f"the folder of the store {self.path} does not exist",
+                                 "create the folder first, or pass another --db path")
+        uri = "file::memory:" if memory else target.resolve().as_uri()
+        uri += "?mode=ro" if self.readonly else ("" if memory else "?mode=rwc")
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise NewsgraphError("unreadable", f"cannot open the store {self.path}: {exc}",
+                                 "check the path and its permissions") from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if self.readonly:
+                conn.execute("PRAGMA query_only = ON")
+            else:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NewsgraphError("unreadable", f"{self.path} is not a readable SQLite database ({exc})",
+                                 "pass the path of a newsgraph store, or a new file to create one") from exc
+        return conn
+
+    def _user_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _refuse_newer(self, version: int) -> None:
+        latest = MIGRATIONS[-1].version
+        if version > latest:
+            raise NewsgraphError(
+                "store_version",
+                f"the store {self.path} has schema version {version}, newer than the "
+                f"{latest} this newsgraph knows",
+                "upgrade newsgraph to read it, or pass another --db path")
+
+    def _check_version(self) -> None:
+        version, latest = self._user_version(), MIGRATIONS[-1].version
+        self._refuse_newer(version)
+        if version < latest:
+            what = ("is not a newsgraph store" if version == 0
+                    else f"has the old schema version {version} (current: {latest})")
+            raise NewsgraphError("store_version", f"the store {self.path} {what}",
+                                 "open it once for writing (e.g. newsgraph ingest) to upgrade it"
+                                 if version else "pass the path of a newsgraph store")
+
+    def _migrate(self) -> None:
+        migrations = MIGRATIONS
+        versions = [m.version for m in migrations]
+        assert versions == sorted(set(versions)) and versions[0] == 1, "migrations out of order"
+        self._refuse_newer(self._user_version())
+        conn = self._conn
+        for migration in migrations:
+            if migration.version <= self._user_version():
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Re-read under the write lock: another process may have migrated meanwhile.
+                current = self._user_version()
+                if current == 0 and conn.execute(
+                        "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]:
+                    raise NewsgraphError("store_version",
+                                         f"{self.path} is an SQLite database but not a newsgraph store",
+                                         "pass a new file, or the path of a newsgraph store")
+                if current < migration.version:
+                    for statement in _statements(migration.sql):
+                        conn.execute(statement)
+                    conn.execute("INSERT INTO schema_migrations (version, name, applied_at) "
+                                 "VALUES (?, ?, ?)", (migration.version, migration.name, _now()))
+                    conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return self._user_version()
+
+    def close(self) -> None:
+        """Close the connection (again is a no-op)."""
+        if self._closed:
+            return
+        self._closed = True
+        if not self.readonly:
+            self._conn.execute("PRAGMA optimize")
+        self._conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.path!r}, readonly={self.readonly})"
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with the write lock up front."""
+        if self.readonly:
+            raise NewsgraphError("bad_option", f"the store {self.path} is open read-only",
+                                 "open it with Store(path) (readonly=False) to write")
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction, so that several queries see the same state."""
+        conn = self._conn
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    # -- writing --------------------------------------------------------------------
+
+    def _known(self, hashes: list[str]) -> set[str]:
+        known: set[str] = set()
+        for chunk in _chunks(hashes):
+            marks = ",".join("?" * len(chunk))
+            known.update(r[0] for r in self._conn.execute(
+                f"SELECT hash FROM documents WHERE hash IN ({marks})", chunk))
+        return known
+
+    def known_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """The subset of ``hashes`` stored already."""
+        return self._known(list(dict.fromkeys(hashes)))
+
+    def add_analyses(self, analyses: Iterable[dict[str, Any]], *, run_id: int | None = None) -> int:
+        """Store contract objects in one transaction; return how many were new.
+
+        An object whose ``document.hash`` is stored already (or came earlier in
+        the same call) is ignored. A malformed object raises ``bad_record``
+        before anything is written.
+        """
+        prepared: dict[str, _Rows] = {}
+        for i, obj in enumerate(analyses):
+            try:
+                rows = _rows(obj)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise NewsgraphError("bad_record",
+                                     f"analysis #{i} is not a valid {SCHEMA_ID} object: "
+                                     f"{type(exc).__name__}: {exc}",
+                                     "pass Analysis.to_dict() objects (newsgraph.schema."
+                                     "validate_analysis checks them)") from exc
+            prepared.setdefault(rows.hash, rows)
+        if not prepared:
+            return 0
+        now = _now()
+        with self._write() as conn:
+            known = self._known(list(prepared))
+            new = [r for h, r in prepared.items() if h not in known]
+            if not new:
+                return 0
+            conn.executemany(_INSERT_DOCUMENT, [r.document + (now, run_id) for r in new])
+            actors: dict[str, list] = {}
+            places: dict[str, list] = {}
+            for r in new:
+                _first_non_null(actors, r.actors)
+                _first_non_null(places, r.places)
+            conn.executemany(_UPSERT_ACTOR, actors.values())
+            conn.executemany(_UPSERT_PLACE, places.values())
+            conn.executemany(_INSERT_MENTION, chain.from_iterable(r.mentions for r in new))
+            conn.executemany(_INSERT_PLACE_MENTION, chain.from_iterable(r.place_mentions for r in new))
+            conn.executemany(_INSERT_EVENT, chain.from_iterable(r.events for r in new))
+            conn.executemany(_INSERT_EVENT_ACTOR, chain.from_iterable(r.event_actors for r in new))
+            conn.executemany(_INSERT_CLAIM, chain.from_iterable(r.claims for r in new))
+            conn.executemany(_INSERT_SIGNAL, chain.from_iterable(r.signals for r in new))
+        return len(new)
+
+    def _require_run(self, run_id: int) -> None:
+        if self._conn.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is None:
+            raise NewsgraphError("bad_option", f"no run {run_id} in the store {self.path}",
+                                 "use the id start_run returned")
+
+    def add_skipped(self, run_id: int, skipped: Iterable[dict[str, Any]]) -> None:
+        """Record inputs that were skipped in a run: dicts ``{origin, code, reason}``."""
+        rows = [(run_id, s["origin"], s["code"], s["reason"]) for s in skipped]
+        if not rows:
+            return
+        with self._write() as conn:
+            self._require_run(run_id)
+            conn.executemany("INSERT INTO skipped (run_id, origin, code, reason) VALUES (?, ?, ?, ?)", rows)
+
+    def start_run(self, *, command: str, options: dict[str, Any]) -> int:
+        with self._write() as conn:
+            cur = conn.execute("INSERT INTO runs (command, options, started_at) VALUES (?, ?, ?)",
+                               (command, json.dumps(options, ensure_ascii=False, sort_keys=True,
+                                                    default=str), _now()))
+            return cur.lastrowid
+
+    def finish_run(self, run_id: int, *, stats: dict[str, Any]) -> None:
+        with self._write() as conn:
+            self._require_run(run_id)
+            conn.execute("UPDATE runs SET finished_at = ?, stats = ? WHERE id = ?",
+                         (_now(), json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
+                          run_id))
+
+    # -- reading --------------------------------------------------------------------
+
+    def get_analysis(self, key: str) -> dict[str, Any] | None:
+        """The stored contract object for a document id, a hash, or a unique hash prefix.
+
+        An exact id wins over a hash prefix. Returns None when nothing matches;
+        raises ``bad_option`` when the key matches several documents.
+        """
+        conn = self._conn
+        rows = conn.execute("SELECT analysis FROM documents WHERE id = ? LIMIT 2", (key,)).fetchall()
+        if len(rows) > 1:
+            raise NewsgraphError("bad_option", f"several stored documents have the id {key!r}",
+                                 "give the document's hash (or a unique prefix of it) instead")
+        if not rows:
+            prefix = key.strip().lower()
+            if len(prefix) < MIN_PREFIX or not _HEX.fullmatch(prefix):
+                return None
+            rows = conn.execute("SELECT analysis FROM documents WHERE hash >= ? AND hash < ? "
+                                "ORDER BY hash LIMIT 2", (prefix, prefix + "g")).fetchall()
+            if len(rows) > 1:
+                raise NewsgraphError("bad_option",
+                                     f"the hash prefix {prefix!r} matches several stored documents",
+                                     "give more characters of the hash")
+            if not rows:
+                return None
+        return json.loads(rows[0][0])
+
+    def iter_analyses(self, *, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every stored contract object, in the order they were stored."""
+        if batch < 1:
+            raise NewsgraphError("bad_option", f"batch must be at least 1, got {batch}")
+        last = 0
+        while True:
+            rows = self._conn.execute("SELECT seq, analysis FROM documents WHERE seq > ? "
+                                      "ORDER BY seq LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            for _, analysis in rows:
+                yield json.loads(analysis)
+            last = rows[-1][0]
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0,
+               marks: tuple[str, str] = ("[", "]")) -> list[dict[str, Any]]:
+        """Full-text search over titles and texts, best first.
+
+        ``query`` is an FTS5 query (words, "phrases", OR, NOT, prefix*); one that
+        is not valid FTS5 syntax is searched as a phrase instead. ``rank`` is the
+        bm25 score with titles weighted double: lower is better. ``snippet``
+        shows the matches between ``marks``.
+        """
+        query = query.replace("\x00", "")
+        if not query.strip():
+            raise NewsgraphError("bad_option", "the search query is empty", "give one or more words")
+        if limit < 0 or offset < 0:
+            raise NewsgraphError("bad_option", "limit and offset must not be negative")
+        sql = ("SELECT d.id, d.hash, d.title, d.source, d.published, "
+               "snippet(documents_fts, -1, ?, ?, '…', 16), documents_fts.rank "
+               "FROM documents_fts JOIN documents AS d ON d.seq = documents_fts.rowid "
+               "WHERE documents_fts MATCH ? ORDER BY documents_fts.rank LIMIT ? OFFSET ?")
+        params = (marks[0], marks[1], query, limit, offset)
+        try:
+            rows = self._conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            # Not valid FTS5 syntax (an unbalanced quote, a bare AND, "al-Qaeda" read as a
+            # column filter): search the words of the query as one phrase.
+            phrase = '"' + query.replace('"', '""') + '"'
+            try:
+                rows = self._conn.execute(sql, params[:2] + (phrase,) + params[3:]).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise NewsgraphError("bad_option", f"cannot search for {query!r}: {exc}",
+                                     "use plain words, or put the query in double quotes") from exc
+        keys = ("id", "hash", "title", "source", "published", "snippet", "rank")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def summary(self, *, top: int = 10) -> dict[str, Any]:
+        """Counts, top actors and event types, outlets and the date range of the store."""
+        if top < 0:
+            raise NewsgraphError("bad_option", f"top must not be negative, got {top}")
+        with self._snapshot() as conn:
+            one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+            out: dict[str, Any] = {
+                "documents": one("SELECT count(*) FROM documents"),
+                "actors": one("SELECT count(*) FROM actors"),
+                "mentions": one("SELECT count(*) FROM mentions"),
+                "places": one("SELECT count(*) FROM places"),
+                "events": one("SELECT count(*) FROM events"),
+                "claims": one("SELECT count(*) FROM claims"),
+                "signals": one("SELECT count(*) FROM signals"),
+                "skipped": one("SELECT count(*) FROM skipped"),
+            }
+            out["top_actors"] = [
+                {"id": r[0], "name": r[1], "code": r[2], "documents": r[3], "mentions": r[4]}
+                for r in conn.execute(
+                    "SELECT a.id, a.name, a.code, t.documents, t.mentions FROM "
+                    "(SELECT actor_id, count(DISTINCT doc_hash) AS documents, count(*) AS mentions "
+                    " FROM mentions GROUP BY actor_id) AS t JOIN actors AS a ON a.id = t.actor_id "
+                    "ORDER BY t.documents DESC, t.mentions DESC, a.id LIMIT ?", (top,))]
+            out["top_event_types"] = [
+                {"type": r[0], "events": r[1]} for r in conn.execute(
+                    "SELECT type, count(*) AS n FROM events GROUP BY type "
+                    "ORDER BY n DESC, type LIMIT ?", (top,))]
+            out["outlets"] = [
+                {"source": r[0], "documents": r[1]} for r in conn.execute(
+                    "SELECT source, count(*) AS n FROM documents GROUP BY source "
+                    "ORDER BY n DESC, source IS NULL, source LIMIT ?", (top,))]
+            out["date_range"] = list(conn.execute(
+                "SELECT (SELECT min(published) FROM documents), "
+                "(SELECT max(published) FROM documents)").fetchone())
+        return out
+
+    def counts(self) -> dict[str, int]:
+        """Rows in every table."""
+        tables = ("documents", "actors", "mentions", "places", "place_mentions", "events",
+                  "event_actors", "claims", "signals", "runs", "skipped")
+        with self._snapshot() as conn:
+            return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, oldest first, with its options, stats and number of skipped inputs."""
+        rows = self._conn.execute(
+            "SELECT r.id, r.command, r.options, r.started_at, r.finished_at, r.stats, "
+            "(SELECT count(*) FROM skipped AS s WHERE s.run_id = r.id) FROM runs AS r ORDER BY r.id")
+        return [{"id": r[0], "command": r[1], "options": json.loads(r[2]), "started_at": r[3],
+                 "finished_at": r[4], "stats": json.loads(r[5]) if r[5] is not None else None,
+                 "skipped": r[6]} for r in rows]
