@@ -121,7 +121,7 @@ def ingest(paths: Iterable[str | os.PathLike], *, db: str | os.PathLike, outlet:
 
         def flush() -> None:
             if buffer:
-                report.stored += store.add_analyses(buffer)
+                report.stored += store.add_analyses(buffer, run_id=report.run_id)
                 buffer.clear()
             if pending_skips:
                 store.add_skipped(report.run_id, [s.to_dict() for s in pending_skips])
