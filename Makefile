@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/newsgraph ingest samples --db $(DB)
+	$(BIN)/newsgraph ingest samples/text samples/html samples/jsonl --db $(DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -90,14 +90,15 @@ def test_bad_date_option_is_a_clear_error(runner, article):
 
 def test_ingest_twice_show_and_summary(runner, tmp_path, valid, nlp):
     db = tmp_path / "s.db"
-    first = runner.invoke(app, ["ingest", str(SAMPLES), "--db", str(db), "--format", "json", "--no-progress"])
+    corpus = [str(SAMPLES / kind) for kind in ("text", "html", "jsonl")]
+    first = runner.invoke(app, ["ingest", *corpus, "--db", str(db), "--format", "json", "--no-progress"])
     assert first.exit_code == 0, first.stderr
     run = json.loads(first.stdout)
     stored = run["run"]["stored"]
     assert stored >= 30 and run["run"]["skipped"] == 0
     assert run["summary"]["documents"] == stored
     assert run["summary"]["actors"] > 20 and run["summary"]["top_actors"]
-    second = json.loads(runner.invoke(app, ["ingest", str(SAMPLES), "--db", str(db), "--format", "json",
+    second = json.loads(runner.invoke(app, ["ingest", *corpus, "--db", str(db), "--format", "json",
                                             "--no-progress"]).stdout)
     assert second["run"]["stored"] == 0 and second["run"]["duplicates"] == stored
     assert second["summary"]["documents"] == stored
