@@ -21,9 +21,10 @@ BATCH_SIZE = 32
 MAX_CHARS = 2_000_000
 
 
-def model_info(nlp) -> dict[str, str]:
+def model_version(nlp) -> str:
+    """``lang_name-version`` of the loaded pipeline, e.g. ``en_core_web_sm-3.8.0``."""
     meta = nlp.meta
-    return {"name": f"{meta.get('lang', 'en')}_{meta.get('name', '?')}", "version": meta.get("version", "?")}
+    return f"{meta.get('lang', 'en')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
 
 
 @lru_cache(maxsize=2)

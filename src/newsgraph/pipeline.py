@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .errors import NewsgraphError
 from .model import Analysis, Document, Skipped
-from .nlp import BATCH_SIZE, MAX_CHARS, load_nlp
+from .nlp import BATCH_SIZE, MAX_CHARS, load_nlp, model_version
 
 ANALYSIS_FIELDS = ("actors", "places", "events", "claims", "signals", "source_reliability")
 
@@ -77,8 +77,7 @@ _register_builtin()
 def extractor_versions(nlp=None) -> dict[str, str]:
     versions = {e.name: e.version for e in REGISTRY.values()}
     if nlp is not None:
-        meta = nlp.meta
-        versions["spacy_model"] = f"{meta.get('lang', 'en')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
+        versions["spacy_model"] = model_version(nlp)
     return versions
 
 
