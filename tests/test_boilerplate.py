@@ -223,3 +223,13 @@ def test_a_rule_file_that_is_not_json_names_the_file(tmp_path):
     path.write_text("{rules: []}", encoding="utf-8")
     with pytest.raises(RuleFileError, match="rules.json: not valid JSON"):
         load_rules(path)
+
+
+def test_cleaning_is_linear_in_the_size_of_the_text():
+    import time
+
+    body = (LEAD + "\nShare this article\n\n") * 20_000
+    start = time.perf_counter()
+    text, removed = clean_text(body)
+    assert time.perf_counter() - start < 3.0
+    assert len(removed) == 20_000 and text.count(LEAD) == 20_000

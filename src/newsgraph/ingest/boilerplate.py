@@ -244,11 +244,11 @@ def clean_text(text: str, rules: RuleSet | None = None) -> tuple[str, tuple[Boil
                     end += 1
             elif rule.scope == "tail" and position / total >= rules.tail_min_position:
                 end = len(flat)
-            piece = [[] for _ in paragraphs]
+            piece: dict[int, list[str]] = {}
             for j in range(i, end):
                 keep[j] = False
-                piece[flat[j][0]].append(flat[j][1].strip())
-            removed.append(Boilerplate(join_paragraphs(piece), rule.reason))
+                piece.setdefault(flat[j][0], []).append(flat[j][1].strip())
+            removed.append(Boilerplate(join_paragraphs(list(piece.values())), rule.reason))
         for j in range(i, end):
             position += len(flat[j][1]) + 1
         i = end

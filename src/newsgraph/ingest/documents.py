@@ -15,6 +15,7 @@ Metadata precedence, highest first:
 
 from __future__ import annotations
 
+import heapq
 import html as _html
 import re
 from dataclasses import replace
@@ -50,17 +51,23 @@ def _finish(body: str, *, given: Meta, found: Meta, fallback: Meta, origin: str 
         meta = replace(meta, outlet=outlet_from_url(meta.url))
     meta = meta.over(fallback)
     guess = detect_language(text)
-    # removed pieces in the order they stood in the body (stable: ties keep their order)
-    in_body = sorted((*top.removed, *cleaned), key=lambda b: _position(body, b.text))
+    in_body = _in_order(body, top.removed, cleaned)
     document = Document.create(text, id=meta.id, source=meta.outlet, url=meta.url, title=meta.title,
                                published=meta.date, language=guess.language,
                                boilerplate=(*removed, *in_body), origin=origin)
     return document, guess
 
 
-def _position(body: str, piece: str) -> int:
-    at = body.find(piece.split("\n", 1)[0])
-    return at if at >= 0 else len(body)
+def _in_order(body: str, *runs: Iterable[Boilerplate]) -> list[Boilerplate]:
+    """Merge runs of removed pieces, each already in document order, into body order."""
+    def located(run: Iterable[Boilerplate]) -> list[tuple[int, int, Boilerplate]]:
+        out, cursor = [], 0
+        for n, piece in enumerate(run):
+            at = body.find(piece.text.split("\n", 1)[0], cursor)
+            cursor = (at if at >= 0 else cursor) + 1
+            out.append((cursor, n, piece))
+        return out
+    return [piece for _, _, piece in heapq.merge(*map(located, runs), key=lambda x: x[0])]
 
 
 def build_from_text(text: str, *, given: Meta = Meta(), fallback: Meta = Meta(), origin: str | None = None,
