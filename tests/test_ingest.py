@@ -324,6 +324,8 @@ def test_a_first_line_that_is_not_a_known_key_is_not_a_header():
     # a short lead sentence is body, not a title
     ("Russian forces shelled Kharkiv on Monday, officials said.\n\n" + ENGLISH, None,
      "Russian forces shelled Kharkiv on Monday, officials said.\n\n" + ENGLISH),
+    # a dateline paragraph is body
+    ("ALMATY, Kazakhstan (Meridian) —\n\n" + ENGLISH, None, "ALMATY, Kazakhstan (Meridian) —\n\n" + ENGLISH),
     # a hard-wrapped first line is body
     ("Turkish artillery shelled Kurdish positions near the border town of\ntal Abyad on Monday.", None,
      "Turkish artillery shelled Kurdish positions near the border town of\ntal Abyad on Monday."),

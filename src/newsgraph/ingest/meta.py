@@ -190,6 +190,8 @@ TITLE_BLOCK_MAX_LINES = 3
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "of",
                 "on", "or", "over", "the", "to", "up", "via", "vs", "with", "are", "was", "be"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# a line ending like this runs on (a dateline "KABUL (Meridian) —", a list heading "Read more:")
+_NOT_TITLE_END = set(",;:—–-")
 
 
 def headline_cased(text: str) -> bool:
@@ -210,10 +212,11 @@ def split_title(text: str, title: str | None = None) -> tuple[str | None, str]:
     With ``title`` given, a first paragraph (or first line) equal to it is
     dropped from the body. Without one, the title is
     - the first paragraph, when it has at most 3 lines of under 200 characters
-      (300 in all), more text follows, and it does not end with a period
-      unless it is headline-cased ("George III Lost America.");
+      (300 in all), more text follows, and it ends neither with , ; : or a dash
+      (a dateline such as "KABUL (Meridian) —") nor with a period unless it is
+      headline-cased ("George III Lost America.");
     - else the first line of the first paragraph, when it is under 200
-      characters, headline-cased, does not end with . , ; or :, and the next
+      characters, headline-cased, does not end with . , ; : or a dash, and the next
       line starts a new sentence (a capital, a digit or a quote).
     Returns (title or None, body).
     """
@@ -231,7 +234,8 @@ def split_title(text: str, title: str | None = None) -> tuple[str | None, str]:
     lines = head.split("\n")
     if (len(lines) <= TITLE_BLOCK_MAX_LINES and len(head) <= TITLE_BLOCK_MAX_CHARS
             and all(len(line) < TITLE_MAX_CHARS for line in lines)):
-        if not head.rstrip().endswith(".") or headline_cased(head):
+        ending = head.rstrip()[-1:]
+        if ending not in _NOT_TITLE_END and (ending != "." or headline_cased(head)):
             return " ".join(line.strip() for line in lines), rest
     return _title_from_first_line(lines, text)
 
@@ -240,7 +244,7 @@ def _title_from_first_line(lines: list[str], text: str) -> tuple[str | None, str
     if len(lines) < 2:
         return None, text
     first, second = lines[0].strip(), lines[1].strip()
-    if (len(first) < TITLE_MAX_CHARS and not first.endswith((".", ",", ";", ":"))
+    if (len(first) < TITLE_MAX_CHARS and first[-1:] not in _NOT_TITLE_END and not first.endswith(".")
             and headline_cased(first) and second[:1] and (second[0].isupper() or second[0].isdigit()
                                                           or second[0] in "\"'“‘(")):
         return first, text.split("\n", 1)[1]
