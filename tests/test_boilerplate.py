@@ -233,3 +233,22 @@ def test_cleaning_is_linear_in_the_size_of_the_text():
     text, removed = clean_text(body)
     assert time.perf_counter() - start < 3.0
     assert len(removed) == 20_000 and text.count(LEAD) == 20_000
+
+
+def test_menu_bars_and_bare_date_lines_are_removed_but_sentences_stay():
+    from newsgraph.ingest import clean_text
+    text = ("HOME | WORLD | EURASIA | ANALYSIS | VIDEO\n\n"
+            "September 3, 2019 at 9:12 am\n\n"
+            "The Taliban will meet Russian officials on September 4, 2019 in Moscow.\n\n"
+            "Tuesday, 3 Sep 2019, 10:15 GMT\n\n"
+            "Q: When did you send it?\n\nMarch 5th, 2017.\n\n"
+            "Votes were split: Labour | Tories | Lib Dems said nothing, he noted.")
+    cleaned, removed = clean_text(text)
+    assert [(b.reason, b.text) for b in removed] == [
+        ("navigation", "HOME | WORLD | EURASIA | ANALYSIS | VIDEO"),
+        ("timestamp", "September 3, 2019 at 9:12 am"),
+        ("timestamp", "Tuesday, 3 Sep 2019, 10:15 GMT"),
+    ]
+    assert "on September 4, 2019 in Moscow" in cleaned
+    assert "March 5th, 2017." in cleaned  # a spoken answer in a transcript, not a timestamp
+    assert "Labour | Tories | Lib Dems said nothing" in cleaned
