@@ -50,7 +50,7 @@ def _documents(jsonl: str):
 
 def phase(name: str, jsonl: str, jobs: int) -> dict:
     """Run one phase in this process and return its figures."""
-    from newsgraph.nlp import load_nlp
+    from newsgraph.nlp import BATCH_SIZE, load_nlp
     if name == "ingest":
         from newsgraph.runner import ingest
         with tempfile.TemporaryDirectory() as tmp:
@@ -65,7 +65,7 @@ def phase(name: str, jsonl: str, jobs: int) -> dict:
     nlp("warm up")
     t0, c0 = time.perf_counter(), _cpu()
     if name == "parse":
-        n = sum(1 for _ in nlp.pipe((d.text for d in docs), batch_size=32))
+        n = sum(1 for _ in nlp.pipe((d.text for d in docs), batch_size=BATCH_SIZE))
     else:
         from newsgraph.pipeline import analyze_documents
         n = sum(1 for _ in analyze_documents(docs, nlp=nlp))
