@@ -566,8 +566,21 @@ def strip_title(alias: str, keep: set[str]) -> str:
     return " ".join(words[i:])
 
 
+def load_regions(path: Path) -> list[tuple]:
+    """Hand-written regions (actor_regions.tsv): name, ISO3 or empty, aliases."""
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, country, *rest = line.split("\t")
+        aliases = [a for a in (rest[0].split("|") if rest else []) if a]
+        for form in [name, *aliases]:
+            rows.append((form.lower(), name, country.strip(), None, None, 0, "region", "", "curated"))
+    return rows
+
+
 def convert(dictionaries: Path, *, demonyms: Path, stoplist: Path, with_gazetteer: bool = True,
-            geo: Geo | None = None) -> Conversion:
+            geo: Geo | None = None, regions: Path | None = None) -> Conversion:
     """Read the Phoenix files in ``dictionaries`` and return the rows to write."""
     dictionaries = Path(dictionaries)
     demonym_forms = load_demonym_forms(demonyms)
@@ -706,6 +719,8 @@ def convert(dictionaries: Path, *, demonyms: Path, stoplist: Path, with_gazettee
     gazetteer: list[tuple] = []
     if with_gazetteer:
         gazetteer.extend(geo.rows)
+        if regions is not None and Path(regions).exists():
+            gazetteer.extend(load_regions(regions))
     gazetteer.extend(place_rows)
     stats["gazetteer_rows"] = len(gazetteer)
     ordered = sorted(actors.values(), key=lambda a: a.id)
@@ -783,6 +798,7 @@ def render_gazetteer(conv: Conversion, inputs: list[str]) -> str:
                       "(MIT), cities with population >= 15000, countries (coordinates: the capital), continents, US states",
                       "phoenix rows: cities, provinces and landmarks listed as aliases of a country in "
                       "Phoenix.Countries.actors.txt (coordinates only where GeoNames has the name)",
+                      "curated rows: regions from src/newsgraph/data/actor_regions.tsv (hand-written, no coordinates)",
                   ])]
     for row in conv.places:
         out.append("\t".join(_fmt(x) for x in row) + "\n")
@@ -792,7 +808,7 @@ def render_gazetteer(conv: Conversion, inputs: list[str]) -> str:
 def build(dictionaries: Path = DEFAULT_DICTIONARIES, out: Path = DATA, *, with_gazetteer: bool = True) -> dict[str, int]:
     """Convert and write the three data files; returns the counts."""
     conv = convert(dictionaries, demonyms=DATA / "demonyms.tsv", stoplist=DATA / "actor_stoplist.txt",
-                   with_gazetteer=with_gazetteer)
+                   with_gazetteer=with_gazetteer, regions=DATA / "actor_regions.tsv")
     inputs = _input_digest(dictionaries, [*ACTOR_FILES, AGENT_FILE])
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -254,7 +254,7 @@ class _Tables:
             if entry.kind == "none":
                 self._add_ref(k, _Ref(_REF_BLOCK, aid, flags, curated=True))
                 continue
-            self._add_ref(k, _Ref(_REF_ACTOR, aid, flags, curated=True))
+            self._add_ref(k, _Ref(_REF_ACTOR, aid, flags, curated=True, pos=text if flags == "^" else None))
             entry.tokens.update(w for w in k if w.isalpha())
         # one ref per (key, target): keep the least restrictive flags
         for k, refs in self.refs.items():
@@ -262,17 +262,17 @@ class _Tables:
                 best: dict[tuple[int, str], _Ref] = {}
                 for r in refs:
                     old = best.get((r.type, r.target))
-                    if old is None or _FLAG_RANK[r.flags] < _FLAG_RANK[old.flags] or (r.curated and not old.curated):
-                        best[(r.type, r.target)] = _Ref(r.type, r.target, min(r.flags, old.flags, key=_FLAG_RANK.get)
-                                                        if old else r.flags, r.curated or (old.curated if old else False))
+                    if old is None:
+                        best[(r.type, r.target)] = r
+                    else:
+                        keep = r if _FLAG_RANK[r.flags] < _FLAG_RANK[old.flags] else old
+                        best[(r.type, r.target)] = _Ref(keep.type, keep.target, keep.flags, r.curated or old.curated,
+                                                        keep.pos, keep.country)
                 self.refs[k] = list(best.values())
 
     def _load_places(self) -> None:
         # Phoenix-listed places (cities, provinces under a country) and national capitals
-        for key in self.gaz.keys():
-            listed, capital, countries = self.gaz.flags(key)
-            if not listed and not capital:
-                continue
+        for key, countries in self.gaz.matchable():
             k = self.key(key)
             flags = "@" if len(k) == 1 else ""
             self._add_ref(k, _Ref(_REF_PLACE, key, flags, country=next(iter(countries)) if len(countries) == 1 else None))
@@ -363,7 +363,8 @@ class _Tables:
 
 
 _PLAIN = re.compile(r"[a-z0-9 ]+")
-_FLAG_RANK = {"": 0, "@": 1, "=": 2}
+_QUESTION_START = frozenset("will can could should would does did do is are was were has have".split())
+_FLAG_RANK = {"": 0, "@": 1, "=": 2, "^": 3}
 
 
 def _first_index(table: dict) -> dict[str, tuple[int, ...]]:
@@ -443,6 +444,8 @@ def _read_curated():
                 flags, a = "@", a[1:]
             elif re.sub(r"[^A-Za-z]", "", a).isupper() and not re.search(r"[a-z]", a):
                 flags = "="
+            elif " " not in a and re.search(r"[a-z].*[A-Z]", a):
+                flags = "^"   # LeT, JeM: only exactly so ("Let" is a word)
             aliases.append((a, aid, flags))
         for old in replaces.split("|"):
             if old.strip() and old.strip() != aid:
@@ -548,14 +551,15 @@ class _Unit:
 
 
 class _DocActor:
-    __slots__ = ("entry", "mentions", "role", "tokens", "first")
+    """An actor of this document while it is being read: the entry and the token spans."""
 
-    def __init__(self, entry: ActorEntry, first: int):
+    __slots__ = ("entry", "mentions", "role", "tokens")
+
+    def __init__(self, entry: ActorEntry):
         self.entry = entry
         self.mentions: list[tuple[int, int]] = []
         self.role = entry.role
-        self.tokens: set[str] = set()
-        self.first = first
+        self.tokens: set[str] = set()   # the words of its names, for surname links
 
 
 class _Run:
@@ -625,6 +629,8 @@ class _Run:
     # -- case rules
     def valid(self, ref: _Ref, i: int, j: int) -> bool:
         toks = self.doc[i:j]
+        if ref.flags == "^":
+            return toks.text == ref.pos
         if ref.flags == "=":
             alpha = [t for t in toks if any(c.isalpha() for c in t.text)]
             if not alpha or not all(t.text.upper() == t.text for t in alpha):
@@ -710,9 +716,10 @@ class _Run:
                 if kind in ("place", "country") and not self.agent_rest(j, span[1]) and not self.official_before(i, span[0]):
                     continue
                 if kind == "person" and self.ent_label.get(i) == "PERSON":
-                    if not self.same_person(T.entries[ref.target], span, i, j):
-                        continue
-                    i, j = self.trim_person(span)
+                    if self.same_person(T.entries[ref.target], span, i, j):
+                        i, j = self.trim_person(span)
+                    elif not (self.heading(i) and span[1] == j):
+                        continue   # "Melania Trump" is not Donald Trump; "Confident Trump" in a headline is
             if ref.type == _REF_BLOCK:
                 # not that actor: later matches may not use these words, the NER still may
                 for k in range(i, j):
@@ -748,9 +755,11 @@ class _Run:
 
     def same_person(self, entry: _Entry, span: tuple[int, int], i: int, j: int) -> bool:
         """A surname inside a longer PERSON entity is that person only if every name word fits."""
+        titled = {k for end in range(span[0], i) for a, _ in self.agent_end_at(end) if a >= span[0]
+                  for k in range(a, end + 1)}
         for k in range(span[0], span[1]):
             w = self.words[k]
-            if k in range(i, j) or not self.doc[k].is_alpha or w in self.T.honorific:
+            if i <= k < j or not self.doc[k].is_alpha or w in self.T.honorific or k in titled:
                 continue
             if w not in entry.tokens:
                 return False
@@ -758,14 +767,23 @@ class _Run:
 
     def trim_person(self, span: tuple[int, int]) -> tuple[int, int]:
         i, j = span
-        while i < j - 1 and (self.words[i] in self.T.honorific or self.words[i] in ("the",)):
-            i += 1
+        while i < j - 1:
+            if self.words[i] in self.T.honorific or self.words[i] == "the":
+                i += 1
+                continue
+            ends = [end for end in range(i, j - 1) if any(a == i for a, _ in self.agent_end_at(end))]
+            if not ends:
+                break
+            i = max(ends) + 1   # "Spokeswoman Sarah Sanders"
+        while j - 1 > i and (self.words[j - 1] in ("'s", "'") or self.doc[j - 1].is_punct):
+            j -= 1
         return i, j
 
     def choose(self, refs: list[_Ref], i: int, j: int) -> _Ref | None:
         T = self.T
         if any(r.type == _REF_BLOCK for r in refs):
-            return next(r for r in refs if r.type == _REF_BLOCK)
+            places = [r for r in refs if r.type == _REF_PLACE]
+            return places[0] if places else next(r for r in refs if r.type == _REF_BLOCK)
         label = self.ent_label.get(i) or self.ent_label.get(j - 1)
         scored = []
         for r in refs:
@@ -781,11 +799,15 @@ class _Run:
                 s = 3
                 agree = {"NORP": True, "GPE": r.pos == "name", "LOC": False}
             else:
+                if label == "PERSON":
+                    continue    # "Professor Bale" is not the Swiss city
                 s = 1
                 agree = {"GPE": True, "LOC": True, "FAC": True, "ORG": False}
             if label and agree.get(label):
                 s += 10
             scored.append((s, r))
+        if not scored:
+            return None
         top = max(s for s, _ in scored)
         best = [r for s, r in scored if s == top]
         if len({(r.type, r.target) for r in best}) > 1:
@@ -855,6 +877,16 @@ class _Run:
                     agent_code = None
                 for k in range(window_start, u.i):
                     v = self.unit_at.get(k)
+                    if v is not None and v is not u and v not in used and v.ref is not None \
+                            and v.ref.type == _REF_ACTOR and self.agent_end_at(v.j - 1) \
+                            and self.T.entries[v.ref.target].kind in ("organization", "igo"):
+                        # an office named in the dictionary ("US President" Donald Trump): a title
+                        view = self.T.entry_view(self.T.entries[v.ref.target], self.date)
+                        role = role or self.doc[v.i:v.j].text.lower()
+                        if aff_country is None and aff_code is None:
+                            aff_country, aff_code = view.country, view.code
+                        used.append(v)
+                        continue
                     if v is not None and v is not u and v not in used:
                         c, code = self.affiliation(v)
                         if c or code:
@@ -866,23 +898,26 @@ class _Run:
                                 used.append(v)
             else:
                 agent_code = None
-            # apposition: "Sergei Lavrov, Russia's foreign minister"
+            # apposition: "Sergei Lavrov, Russia's foreign minister" (the title is the name's
+            # appositive) or "his Afghan counterpart Salahuddin Rabbani" (the name is the title's)
             if role is None:
                 root = doc[u.i:u.j].root
-                for child in root.children:
-                    if child.dep_ != "appos":
-                        continue
-                    agents = [(a, c) for a, c in self.agent_end_at(child.i) if a > root.i]
+                heads = [c for c in root.children if c.dep_ == "appos"]
+                if root.dep_ == "appos" and not (u.i <= root.head.i < u.j):
+                    heads.append(root.head)
+                for h in heads:
+                    agents = [(a, c) for a, c in self.agent_end_at(h.i) if h.left_edge.i <= a and not (u.i <= a < u.j)]
                     if not agents:
                         continue
                     a, agent_code = agents[0]
-                    role = doc[a:child.i + 1].text.lower()
-                    for k in range(child.left_edge.i, a):
+                    role = doc[a:h.i + 1].text.lower()
+                    for k in range(h.left_edge.i, a):
                         v = self.unit_at.get(k)
-                        if v is not None and v not in used:
+                        if v is not None and v not in used and v is not u:
                             c, code = self.affiliation(v)
                             if c or code:
-                                aff_country, aff_code = c, code
+                                if aff_country is None and aff_code is None:
+                                    aff_country, aff_code = c, code
                                 if v.ref is None or v.ref.type in (_REF_DEMONYM, _REF_PLACE) or \
                                         self.T.entries[v.ref.target].kind == "country":
                                     used.append(v)
@@ -917,14 +952,10 @@ class _Run:
                 u.i = prev.i
 
     # -- unit handlers
-    def actor(self, entry: ActorEntry, first: int) -> _DocActor:
+    def mention(self, entry: ActorEntry, i: int, j: int) -> _DocActor:
         a = self.actors.get(entry.id)
         if a is None:
-            a = self.actors[entry.id] = _DocActor(entry, first)
-        return a
-
-    def mention(self, entry: ActorEntry, i: int, j: int) -> _DocActor:
-        a = self.actor(entry, i)
+            a = self.actors[entry.id] = _DocActor(entry)
         a.mentions.append((i, j))
         return a
 
@@ -1110,20 +1141,36 @@ class _Run:
     def ner_unit(self, u: _Unit) -> None:
         T, doc = self.T, self.doc
         i, j = u.i, u.j
-        while i < j and self.words[i] in ("the", "a", "an"):
+        while i < j and (self.words[i] in ("the", "a", "an") or doc[i].is_punct or doc[i].is_space):
             i += 1
-        if j - i >= 1 and self.words[j - 1] in ("'s", "'"):
+        while j > i and (self.words[j - 1] in ("'s", "'") or doc[j - 1].is_punct or doc[j - 1].is_space):
             j -= 1
+        if i >= j or "\n" in self.text[doc[i].idx:doc[j - 1].idx]:
+            return    # nothing left, or a "name" running across lines
+        if self.shouting(i):
+            return    # the NER reads a sentence in capitals as a string of names
+        if u.label == "PERSON" and self.words[i] in _QUESTION_START and i == self.sent_bounds(self.sent_index(i))[0] \
+                and "?" in self.words[i:self.sent_bounds(self.sent_index(i))[1]]:
+            i += 1    # "Will Brett Kavanaugh be confirmed?"
         if i >= j:
             return
         span = doc[i:j]
         text = span.text
-        if not any(c.isupper() for c in text) or " ".join(self.words[i:j]) in T.not_entity:
+        initial = next((c for c in text if c.isalpha()), "")
+        if not initial.isupper() or " ".join(self.words[i:j]) in T.not_entity:
+            return
+        if u.label in ("PERSON", "ORG") and doc[j - 1].dep_ == "pobj" and doc[j - 1].head.lower_ in T.locative \
+                and doc[j - 1].head.lower_ not in ("of", "to", "from", "with") and T.gaz.lookup(" ".join(self.words[i:j])):
+            u = _Unit(u.i, u.j, None, "GPE")    # "in Kent": the NER took a place for a person
+        if text.startswith("@"):
+            entry = ActorEntry(f"unk:account:{slug(text)}", text, "unknown", None, None, None, None, source="ner")
+            self.mention(entry, i, j)
             return
         if u.label in ("PERSON", "ORG"):
             # a piece of a hyphenated word ("Mar" of Mar-a-Lago) or a list the NER ran together
-            if (j < self.n and not doc[j - 1].whitespace_ and self.words[j] == "-") or \
-                    (i > 0 and self.words[i - 1] == "-" and not doc[i - 2].whitespace_ if i > 1 else False):
+            glued_after = j < self.n and not doc[j - 1].whitespace_ and self.words[j] == "-"
+            glued_before = i > 1 and self.words[i - 1] == "-" and not doc[i - 2].whitespace_
+            if glued_after or glued_before:
                 return
             if any(self.words[k] in (",", ";") for k in range(i, j)):
                 return
@@ -1135,7 +1182,7 @@ class _Run:
             entry = ActorEntry(f"unk:org:{slug(text)}", text, "organization", None, None, None, None, source="ner")
             self.mention(entry, i, j)
         elif u.label in ("GPE", "LOC"):
-            words = [w for w in self.words[i:j]]
+            words = list(self.words[i:j])
             while len(words) > 1 and words[-1] in T.place_suffix:
                 words.pop()
             key = " ".join(words)
@@ -1169,6 +1216,19 @@ class _Run:
                 i = max(ends) + 1
                 continue
             break
+        while i < j and not doc[i].is_alpha:
+            if self.words[i] in ("'s", "'"):
+                return    # "People’s Vote": a possessive, not a title and a name
+            i += 1
+        if i >= j or not doc[i].text[:1].isupper():
+            return
+        if self.heading(i):
+            # "Tom Steyer Rallies Supporters": in a headline only the proper nouns are the name
+            k = i
+            while k < j and (doc[k].pos_ == "PROPN" or not doc[k].is_alpha):
+                k += 1
+            if k > i:
+                j = k
         name_words = [self.words[k] for k in range(i, j) if doc[k].is_alpha]
         if not name_words:
             return
@@ -1225,8 +1285,6 @@ class _Run:
             del self.actors[a.entry.id]
         if moved:
             self.persons = sorted((i, j, moved.get(aid, aid)) for i, j, aid in self.persons)
-            for a in self.actors.values():
-                a.first = min(m[0] for m in a.mentions)
 
     def name_unknown_persons(self) -> None:
         """An unknown person is named by its fullest mention outside headlines (a title-case

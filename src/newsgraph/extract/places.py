@@ -26,6 +26,7 @@ from importlib import resources
 from typing import Iterable
 
 GAZETTEER_FILE = "actor_gazetteer.tsv.gz"
+_LISTED = ("phoenix", "curated")   # rows that name the places news is about
 PLAUSIBLE_SHARE = 0.1
 
 
@@ -48,6 +49,8 @@ class GazetteerEntry:
             return f"place:country:{self.country}"
         if self.source.startswith("geonames:"):
             return "place:" + self.source
+        if self.source == "curated":
+            return f"place:region:{slug(self.name)}"
         return f"place:{self.source}:{(self.country or 'xxx').lower()}:{slug(self.key)}"
 
 
@@ -84,9 +87,15 @@ class Gazetteer:
         raw: dict[str, list[list[str]]] = {}
         self.countries: dict[str, GazetteerEntry] = {}
         self.capitals: dict[str, GazetteerEntry] = {}   # ISO3 -> capital
+        self.listed: dict[str, set[str]] = {}           # names Phoenix (or newsgraph) lists -> countries
+        self.capital_keys: set[str] = set()
         for r in rows:
             raw.setdefault(r[0], []).append(r)
-            if r[6] == "country" and r[2] and r[8] != "phoenix":
+            if r[8] in _LISTED:
+                self.listed.setdefault(r[0], set()).add(r[2])
+            elif r[7] == "capital":
+                self.capital_keys.add(r[0])
+            if r[6] == "country" and r[2] and r[8] not in _LISTED:
                 e = _entry(r)
                 if r[0] == fold(r[1]):
                     self.countries[r[2]] = e
@@ -98,23 +107,20 @@ class Gazetteer:
         self.raw = raw
         self._cache: dict[str, list[GazetteerEntry]] = {}
 
-    def keys(self) -> Iterable[str]:
-        return self.raw.keys()
-
-    def flags(self, key: str) -> tuple[bool, bool, set[str]]:
-        """(listed by Phoenix, a capital, the countries Phoenix lists it under) without building entries."""
-        rows = self.raw.get(key, ())
-        listed = {r[2] for r in rows if r[8] == "phoenix"}
-        return bool(listed), any(r[7] == "capital" for r in rows), listed
+    def matchable(self) -> Iterable[tuple[str, set[str]]]:
+        """Names worth finding in text without the NER: listed places and capitals, with the
+        countries they are listed under."""
+        for key in sorted(set(self.listed) | self.capital_keys):
+            yield key, {c for c in self.listed.get(key, ()) if c}
 
     def entries(self, key: str) -> list[GazetteerEntry]:
         found = self._cache.get(key)
         if found is not None:
             return found
         rows = self.raw.get(key, ())
-        entries = [_entry(r) for r in rows if r[8] != "phoenix"]
+        entries = [_entry(r) for r in rows if r[8] not in _LISTED]
         for r in rows:
-            if r[8] != "phoenix":
+            if r[8] not in _LISTED:
                 continue
             same = [i for i, x in enumerate(entries) if x.country == r[2]]
             if same:
