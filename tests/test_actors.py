@@ -270,6 +270,8 @@ def test_resolve_name_kinds():
     assert A.resolve_name("the Americans").id == "country:USA"
     assert A.resolve_name("ISI").id == "org:isi"
     assert A.resolve_name("ISI").code == "PAKSPY"
+    assert A.resolve_name("Pakistani ISI").id == "org:isi"
+    assert A.resolve_name("Indian ISI") is None
     assert A.resolve_name("Kremlin").id == "cameo:RUSGOV"
     assert A.resolve_name("Pentagon").code == "USAMIL"
     assert A.resolve_name("NATO").code == "IGOWSTNAT"

@@ -492,6 +492,14 @@ def resolve_name(name: str, *, date: str | None = None) -> ActorEntry | None:
     for r in T.refs.get(key, ()):
         if r.type == _REF_DEMONYM and r.pos in ("noun", "name"):
             return T.country_entry(r.target, date)
+    for n in range(1, len(key)):
+        # "Pakistani ISI": a demonym before a known actor of that country
+        demonym = [r for r in T.refs.get(key[:n], ()) if r.type == _REF_DEMONYM]
+        chosen = _prefer_actor(T, [r for r in T.refs.get(key[n:], ()) if r.type == _REF_ACTOR], date)
+        if demonym and chosen is not None:
+            view = T.entry_view(T.entries[chosen], date)
+            if view.country == demonym[0].target:
+                return view
     if len(key) >= 2 and key[0] in T.official:
         target = _capital_country(T, key[1:])
         if target:
@@ -588,7 +596,7 @@ class _Run:
         self.gov_capitals: set[int] = set()   # tokens of capitals read as their government
         self.persons: list[tuple[int, int, str]] = []              # (start tok, end tok, actor id) in order
         self.titles: dict[int, tuple[str | None, str | None, str | None]] = {}  # unit.i -> (role, code, country)
-        self.agent_end: dict[int, list[tuple[int, str]]] = {}
+        self.agent_end: dict[int, list[tuple[int, str]]] | None = None
         self.unit_at: dict[int, _Unit] = {}
         self.all_units: list[_Unit] = []
         self.doc_countries: dict[str, int] | None = None
@@ -654,10 +662,7 @@ class _Run:
     def run(self) -> ActorResult:
         T = self.T
         units = self.dictionary_units()
-        for a, b, key in _match(self.words, T.agent_first, T.agents):
-            self.agent_end.setdefault(b - 1, []).append((a, T.agents[key]))
-        for lst in self.agent_end.values():
-            lst.sort()   # earliest start = longest first
+        self.match_agents()
         covered = bytearray(self.n)
         for u in units:
             for k in range(u.i, u.j):
@@ -737,18 +742,22 @@ class _Run:
         k = j + 1 if j < end and self.words[j] in ("'s", "'") else j
         return any(a == k for a, _ in self.agent_end_at(end - 1)) if k < end else False
 
+    def match_agents(self) -> None:
+        """Find the agent phrases once: ``agent_end[last token] = [(first token, code), ...]``."""
+        if self.agent_end is not None:
+            return
+        T = self.T
+        self.agent_end = {}
+        for a, b, key in _match(self.words, T.agent_first, T.agents):
+            self.agent_end.setdefault(b - 1, []).append((a, T.agents[key]))
+        for lst in self.agent_end.values():
+            lst.sort()   # earliest start = longest first
+
     def agent_end_at(self, k: int) -> list[tuple[int, str]]:
-        lst = self.agent_end.get(k)
-        if lst is None and not self.agent_end:
-            # agents not matched yet (called while building units): match lazily
-            T = self.T
-            for a, b, key in _match(self.words, T.agent_first, T.agents):
-                self.agent_end.setdefault(b - 1, []).append((a, T.agents[key]))
-            for v in self.agent_end.values():
-                v.sort()
-            self.agent_end.setdefault(-1, [])
-            lst = self.agent_end.get(k)
-        return lst or []
+        """The agent phrases that end at token ``k``, longest first."""
+        if self.agent_end is None:
+            self.match_agents()
+        return self.agent_end.get(k) or []
 
     def official_before(self, i: int, start: int) -> bool:
         return i > start and self.words[i - 1] in self.T.official
