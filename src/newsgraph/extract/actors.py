@@ -176,6 +176,7 @@ class _Tables:
         self.place_suffix = lex.get("place-suffix", set())
         self.not_entity = lex.get("not-entity", set())
         self.pronoun_gender: dict[str, str] = dict(_read_pairs("pronoun"))
+        self.first_name: dict[str, str] = dict(_read_pairs("first-name"))
         self.sector_label: dict[str, str] = dict(_read_pairs("sector"))
         self._tokenizer = None
         self.entries: dict[str, _Entry] = {}
@@ -600,6 +601,7 @@ class _Run:
         self.unit_at: dict[int, _Unit] = {}
         self.all_units: list[_Unit] = []
         self.doc_countries: dict[str, int] | None = None
+        self._title: int | None = None
 
     # -- sentence helpers
     def sent_index(self, tok: int) -> int:
@@ -735,7 +737,11 @@ class _Run:
             if j - i > 1 and self.words[i] == "the":
                 i += 1     # "the Islamic State" is a mention of "Islamic State"
             units.append(_Unit(i, j, ref))
-        return units
+        # A Phoenix person's surname alone ("Cohen": William Cohen, US defence secretary in the
+        # 1990s) is that person only if the document also names them in full.
+        full = {u.ref.target for u in units if u.ref.type == _REF_ACTOR and u.j - u.i > 1}
+        return [u for u in units if not (u.ref.type == _REF_ACTOR and not u.ref.curated and u.j - u.i == 1
+                                         and T.entries[u.ref.target].kind == "person" and u.ref.target not in full)]
 
     def agent_rest(self, j: int, end: int) -> bool:
         """Whether tokens j..end are ("'s" +) an agent phrase ("Russia's Foreign Ministry")."""
@@ -1156,6 +1162,19 @@ class _Run:
             j -= 1
         if i >= j or "\n" in self.text[doc[i].idx:doc[j - 1].idx]:
             return    # nothing left, or a "name" running across lines
+        if u.label in ("PERSON", "ORG"):
+            for k in range(i + 1, j - 1):
+                if self.words[k] in ("'s", "'"):
+                    j = k     # "Democratic Unionist Party’s Brexit", "May’s Merkel"
+                    break
+            for k in range(j - 2, i, -1):
+                if doc[k].is_punct and doc[k - 1].whitespace_ and doc[k].whitespace_:
+                    i = k + 1  # "TX - Michael Cohen": a dateline the NER ran into the name
+                    break
+        if self.inside_title(i, j):
+            return    # a piece of a title: "National Security" of "National Security Adviser"
+        if u.label in ("ORG", "PERSON") and self.title_line(i):
+            return    # in a Title Case title the NER takes headline words for names ("Brexit Entangles Issue")
         if self.shouting(i):
             return    # the NER reads a sentence in capitals as a string of names
         if u.label == "PERSON" and self.words[i] in _QUESTION_START and i == self.sent_bounds(self.sent_index(i))[0] \
@@ -1171,6 +1190,11 @@ class _Run:
         if u.label in ("PERSON", "ORG") and doc[j - 1].dep_ == "pobj" and doc[j - 1].head.lower_ in T.locative \
                 and doc[j - 1].head.lower_ not in ("of", "to", "from", "with") and T.gaz.lookup(" ".join(self.words[i:j])):
             u = _Unit(u.i, u.j, None, "GPE")    # "in Kent": the NER took a place for a person
+        if u.label in ("ORG", "PERSON", "NORP") and len(text) == 2 and text.isupper():
+            states = [e for e in T.gaz.lookup(text) if e.abbr]
+            if states:
+                self.places.append((states[0].name, i, j, states[0]))   # "Dallas, TX"
+                return
         if text.startswith("@"):
             entry = ActorEntry(f"unk:account:{slug(text)}", text, "unknown", None, None, None, None, source="ner")
             self.mention(entry, i, j)
@@ -1209,6 +1233,25 @@ class _Run:
                 return
             entry = ActorEntry(f"unk:group:{slug(text)}", text, "group", None, None, None, None, source="ner")
             self.mention(entry, i, j)
+
+    def title_line(self, i: int) -> bool:
+        """Whether token ``i`` is on the document's first line and that line is a Title Case
+        title (no closing full stop, most longer words capitalised)."""
+        if self._title is None:
+            nl = self.text.find("\n")
+            line = self.text[:nl] if nl >= 0 else ""
+            words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
+            self._title = len(line) if (nl >= 0 and len(words) >= 3 and not line.rstrip().endswith((".", "!", "?", '"', "”"))
+                                        and sum(w[0].isupper() for w in words) >= 0.7 * len(words)) else 0
+        return self.doc[i].idx < self._title
+
+    def inside_title(self, i: int, j: int) -> bool:
+        """Whether tokens i..j lie inside a longer agent phrase ("National Security" Adviser)."""
+        for end in range(j - 1, min(j + 4, self.n)):
+            for a, _ in self.agent_end_at(end):
+                if a <= i and end + 1 >= j and (a, end + 1) != (i, j):
+                    return True
+        return False
 
     def ner_person(self, u: _Unit, orig: _Unit) -> None:
         """A PERSON the dictionaries do not know: linked to an earlier fuller name, or new."""
@@ -1326,12 +1369,14 @@ class _Run:
         a = self.actors[aid]
         if a.entry.gender:
             return a.entry.gender
-        for i, _ in a.mentions:
+        for i, j in a.mentions:
             prev = self.words[i - 1] if i > 0 else ""
             if prev in ("mr", "mr."):
                 return "m"
             if prev in ("mrs", "mrs.", "ms", "ms.", "miss"):
                 return "f"
+            if j - i > 1 and self.words[i] in self.T.first_name:
+                return self.T.first_name[self.words[i]]
         return None
 
     def link_pronouns(self) -> None:
@@ -1421,7 +1466,7 @@ class _Run:
         grouped: dict[str, list] = {}
         for name, i, j, country in self.places:
             if isinstance(country, GazetteerEntry):
-                res = (country, False, len(gaz.lookup(country.key)))
+                res = (country, False, max(1, len(gaz.lookup(country.name))))
                 country = None
             elif country:   # a country used as a place
                 entry = gaz.countries.get(country)

@@ -42,6 +42,7 @@ class GazetteerEntry:
     capital: bool
     source: str      # "geonames:<id>" or "phoenix"
     listed: bool = False  # Phoenix lists this name under this country
+    abbr: bool = False    # a postal code ("TX"): looked up only in capitals
 
     @property
     def id(self) -> str:
@@ -136,11 +137,15 @@ class Gazetteer:
         return entries
 
     def lookup(self, name: str) -> list[GazetteerEntry]:
+        """Entries of a name; a US postal code ("TX") only as written, in capitals."""
         key = name.lower().strip()
-        if key in self.raw:
-            return self.entries(key)
-        key = fold(key)
-        return self.entries(key) if key in self.raw else []
+        if key not in self.raw:
+            key = fold(key)
+            if key not in self.raw:
+                return []
+        if len(key) == 2 and not name.strip().isupper():
+            return [e for e in self.entries(key) if not e.abbr]
+        return self.entries(key)
 
     def resolve(self, name: str, mentioned: set[str] | frozenset[str] = frozenset(), *,
                 country: str | None = None) -> Resolution | None:
@@ -171,11 +176,12 @@ class Gazetteer:
 def _entry(r: list[str]) -> GazetteerEntry:
     key, name, country, lat, lon, pop, kind, flags, source = r
     return GazetteerEntry(key, name, country or None, _float(lat), _float(lon), int(pop or 0), kind,
-                          flags == "capital", source)
+                          flags == "capital", source, abbr=flags == "abbr")
 
 
 def _listed(e: GazetteerEntry) -> GazetteerEntry:
-    return GazetteerEntry(e.key, e.name, e.country, e.lat, e.lon, e.population, e.kind, e.capital, e.source, True)
+    return GazetteerEntry(e.key, e.name, e.country, e.lat, e.lon, e.population, e.kind, e.capital, e.source, True,
+                          e.abbr)
 
 
 def _read_rows(name: str) -> Iterable[list[str]]:
