@@ -219,8 +219,6 @@ def parse_actor_file(path: Path, source: str | None = None) -> list[RawEntry]:
         text, comment = _split_comment(line)
         stripped = text.strip()
         if not stripped or stripped.startswith("<"):
-            if current is not None and comment.strip() and not stripped:
-                pass
             continue
         codes = [p for p in (parse_code_group(m.group(1)) for m in _CODE_GROUP.finditer(stripped)) if p]
         name_part = _CODE_GROUP.sub(" ", stripped).strip()
@@ -631,7 +629,6 @@ def convert(dictionaries: Path, *, demonyms: Path, stoplist: Path, with_gazettee
                 continue
             primary = keys[0]
             real_codes = [c for c in entry.codes if c.code]
-            latest = max(real_codes, key=lambda c: (c.start or "", c.dated is False)) if real_codes else None
             stats["records"] += 1
             # a country block: its current code is a bare country code
             undated = [c for c in real_codes if not c.dated]

@@ -53,7 +53,7 @@ import numpy
 from spacy.attrs import IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, SENT_START
 
 from ..model import Actor, Document, Place, Span
-from .places import Gazetteer, GazetteerEntry, fold, gazetteer, slug
+from .places import Gazetteer, GazetteerEntry, gazetteer, slug
 
 EXTRACTOR_VERSION = "actors/1.0"
 
