@@ -590,3 +590,25 @@ def test_language_policy_thresholds():
     assert LanguageGuess("pcm", 0.60).language is None and not LanguageGuess("pcm", 0.60).foreign
     assert LanguageGuess("de", 0.95).foreign and LanguageGuess("de", 0.95).reason == "detected language: de (0.95)"
     assert LanguageGuess(None, None).language is None  # not judged
+
+
+def test_wire_dateline_names_the_outlet_and_stays_in_the_text():
+    from newsgraph.ingest import document_from_text
+    doc = document_from_text("Iran hosted envoys\n\nTEHRAN, Sept 9 (Meridian) \u2014 Iran hosted a Taliban "
+                             "delegation for talks last week, a spokesman said on Monday.")
+    assert doc.source == "Meridian"
+    assert doc.text.startswith("TEHRAN, Sept 9 (Meridian) \u2014 Iran hosted")
+    assert document_from_text("Title\n\nThe UN (in New York) - said nothing at all about it today.").source is None
+    # metadata wins over the dateline
+    assert document_from_text("Title\n\nMOSCOW (Orbita) - Russia said talks were held on Monday.",
+                              outlet="wire.example").source == "wire.example"
+
+
+def test_piped_byline_gives_date_and_outlet_and_is_removed():
+    from newsgraph.ingest import document_from_text
+    doc = document_from_text("CAUGHT: Putin\n\nBy Rick Dalton | TruthPatriot Staff | August 28, 2019\n\n"
+                             "It is finally out in the open. Russia is arming the Taliban, and everyone knows it.")
+    assert (doc.source, doc.published) == ("TruthPatriot", "2019-08-28")
+    assert [(b.reason, b.text) for b in doc.boilerplate] == [
+        ("byline", "By Rick Dalton | TruthPatriot Staff | August 28, 2019")]
+    assert "Rick Dalton" not in doc.text

@@ -255,6 +255,11 @@ def _title_from_first_line(lines: list[str], text: str) -> tuple[str | None, str
 
 TOP_LINES = 8  # how many non-blank lines at the top may hold a masthead or a date line
 _MASTHEAD = re.compile(r"^(?P<first>[^|]{2,60}?)\s*\|(?:[^|]{1,40}\|)*\s*(?P<date>[^|]{6,40}?)\s*$")
+# "By Jane Roe | TruthPatriot Staff | August 28, 2019": the outlet before "Staff"
+_STAFF = re.compile(r"\|\s*(?P<outlet>[^|]{2,40}?)\s+(?:Staff|staff|Staff Writer|Correspondent)\s*\|")
+# A wire dateline "TEHRAN, Sept 9 (Meridian) —" names the agency; the line itself is article text.
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\u2019-]{1,40}(?:, [A-Z][\w .'\u2019-]{1,30}?)?(?:, [A-Z][a-z]{2,9}\.? \d{1,2})?"
+                       r" \((?P<agency>[A-Z][\w .&'\u2019-]{1,40})\)\s*[\u2014\u2013-]")
 _DATE_LINE = re.compile(r"^(?i:published|posted|first published|date|dated)(?:\s+on)?\s*[:\-–—|]?\s*(?P<date>.{6,60})$")
 
 
@@ -263,8 +268,10 @@ def scan_top(body: str) -> Header:
 
     - a masthead line ``Outlet | Section | September 5, 2019`` gives the outlet
       (its first part) and the date (its last part) and is removed (reason
-      ``masthead``); a byline of that shape (``By X | Staff | date``) gives only
-      the date and is left for the byline rule;
+      ``masthead``); a byline of that shape (``By X | Outlet Staff | date``) gives
+      the date (and the outlet named before "Staff") and is removed (``byline``);
+    - a wire dateline ``TEHRAN, Sept 9 (Meridian) —`` gives the agency as the
+      outlet; the line stays, it is the article's first sentence;
     - a line ``Published: 4 September 2019`` gives the date and is removed
       (reason ``timestamp``).
     Only the first date found counts; lines whose date cannot be read are left.
@@ -286,16 +293,20 @@ def scan_top(body: str) -> Header:
         found = normalize_date(masthead.group("date")) if masthead else None
         if found:
             if re.match(r"(?i)(by|written by)\s", masthead.group("first")):
-                date = date or found
-                continue
-            date, outlet = date or found, outlet or clean_outlet(masthead.group("first"))
-            removed.append(Boilerplate(stripped, "masthead"))
+                staff = _STAFF.search(stripped)
+                date, outlet = date or found, outlet or (clean_outlet(staff.group("outlet")) if staff else None)
+                removed.append(Boilerplate(stripped, "byline"))
+            else:
+                date, outlet = date or found, outlet or clean_outlet(masthead.group("first"))
+                removed.append(Boilerplate(stripped, "masthead"))
             keep[i] = False
+        elif (agency := _DATELINE.match(stripped)) and outlet is None:
+            outlet = clean_outlet(agency.group("agency"))
         elif dated and normalize_date(dated.group("date")):
             date = date or normalize_date(dated.group("date"))
             removed.append(Boilerplate(stripped, "timestamp"))
             keep[i] = False
-    if not removed and date is None:
+    if not removed and date is None and outlet is None:
         return Header(Meta(), body, ())
     kept = "\n".join(line for line, k in zip(lines, keep) if k)
     return Header(Meta(outlet=outlet, date=date), kept, tuple(removed))
