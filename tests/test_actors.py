@@ -441,3 +441,17 @@ def test_shipped_dictionary_is_reproducible(tmp_path):
     conv_mod.build(DICTIONARIES, tmp_path)
     for name in ("actors.tsv.gz", "agents.tsv.gz", "actor_gazetteer.tsv.gz"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+
+
+@pytest.mark.model
+def test_capital_is_alone_is_the_verb_not_the_islamic_state(nlp):
+    from newsgraph.extract.actors import extract_actors
+    from newsgraph.model import Document
+
+    def ids(text):
+        document = Document.create(text)
+        return {a.id for a in extract_actors(nlp(text), document).actors}
+
+    assert "org:islamic-state" not in ids('Russia is arming the Taliban. Not "might be." Not "could be." IS.')
+    assert "org:islamic-state" in ids("IS fighters attacked the town on Monday.")
+    assert "org:islamic-state" in ids("Daesh lost the town. Later IS regrouped in the desert.")

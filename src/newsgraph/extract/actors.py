@@ -559,6 +559,14 @@ class _Unit:
     consumed: bool = False
 
 
+# Aliases written in capitals that are also English words: "IS" names the Islamic State in
+# "IS fighters" or beside another of its names, but is the verb in "Not 'could be.' IS."
+WEAK_CAPS = frozenset({"IS"})
+GROUP_NOUNS = frozenset({"fighters", "militants", "jihadists", "terrorists", "group", "affiliate", "cell",
+                         "cells", "supporters", "members", "commander", "commanders", "leader", "leaders",
+                         "recruits", "loyalists", "propaganda", "attack", "attacks", "claimed", "-", "-linked"})
+
+
 class _DocActor:
     """An actor of this document while it is being read: the entry and the token spans."""
 
@@ -1431,9 +1439,16 @@ class _Run:
         end = doc[j - 1].idx + len(doc[j - 1].text)
         return Span.of(self.text, start, end)
 
+    def weak(self, i: int, j: int) -> bool:
+        """A capitals-only alias that is also an English word ("IS" / "is"), not followed by a group noun."""
+        return (j - i == 1 and self.doc[i].text in WEAK_CAPS
+                and not (j < self.n and self.words[j] in GROUP_NOUNS))
+
     def build_actors(self) -> tuple[Actor, ...]:
         out = []
         for a in sorted(self.actors.values(), key=lambda a: min(m[0] for m in a.mentions)):
+            if all(self.weak(i, j) for i, j in a.mentions):
+                continue  # "Not 'could be.' IS." -- only a weak alias, nothing else names the group
             spans = sorted({self.span(i, j) for i, j in a.mentions}, key=lambda s: (s.start, s.end))
             e = a.entry
             aliases = tuple(sorted({s.text for s in spans if s.text.lower() not in self.T.pronoun_gender}))
