@@ -455,3 +455,14 @@ def test_capital_is_alone_is_the_verb_not_the_islamic_state(nlp):
     assert "org:islamic-state" not in ids('Russia is arming the Taliban. Not "might be." Not "could be." IS.')
     assert "org:islamic-state" in ids("IS fighters attacked the town on Monday.")
     assert "org:islamic-state" in ids("Daesh lost the town. Later IS regrouped in the desert.")
+
+
+@pytest.mark.model
+def test_curated_file_can_remove_a_phoenix_agent(nlp):
+    from newsgraph.extract.actors import extract_actors
+    from newsgraph.model import Document
+
+    text = "Lavrov spoke about the Afghan settlement. Afghan farmers protested in Kabul."
+    codes = {a.code for a in extract_actors(nlp(text), Document.create(text)).actors}
+    assert "AFGCVL" not in codes       # "settlement" is removed from the agents by agents_curated.tsv
+    assert "AFGAGR" in codes           # while Phoenix's "farmer" agent still applies

@@ -299,7 +299,10 @@ class _Tables:
                 self.agents[self.key(row[0])] = row[1]
         for row in _read_tsv(AGENTS_CURATED_FILE):
             if len(row) >= 2:
-                self.agents[self.key(row[0])] = row[1].strip()
+                if row[1].strip() == "-":   # not an agent in news usage
+                    self.agents.pop(self.key(row[0]), None)
+                else:
+                    self.agents[self.key(row[0])] = row[1].strip()
 
     # -- codes
     def split_code(self, code: str | None) -> tuple[str | None, str | None]:
