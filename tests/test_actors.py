@@ -466,3 +466,13 @@ def test_curated_file_can_remove_a_phoenix_agent(nlp):
     codes = {a.code for a in extract_actors(nlp(text), Document.create(text)).actors}
     assert "AFGCVL" not in codes       # "settlement" is removed from the agents by agents_curated.tsv
     assert "AFGAGR" in codes           # while Phoenix's "farmer" agent still applies
+
+
+@pytest.mark.model
+def test_weapon_platforms_after_a_demonym_are_the_military(nlp):
+    from newsgraph.extract.actors import extract_actors
+    from newsgraph.model import Document
+
+    text = "Turkish jets bombed Kurdish positions near Qamishli, and US drones struck a convoy."
+    codes = {a.code for a in extract_actors(nlp(text), Document.create(text)).actors}
+    assert {"TURMIL", "USAMIL"} <= codes
