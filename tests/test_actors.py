@@ -476,3 +476,18 @@ def test_weapon_platforms_after_a_demonym_are_the_military(nlp):
     text = "Turkish jets bombed Kurdish positions near Qamishli, and US drones struck a convoy."
     codes = {a.code for a in extract_actors(nlp(text), Document.create(text)).actors}
     assert {"TURMIL", "USAMIL"} <= codes
+
+
+@pytest.mark.model
+def test_country_after_a_preposition_is_a_place_only_where_it_is_a_location(nlp):
+    from newsgraph.extract.actors import extract_actors
+    from newsgraph.model import Document
+
+    def read(text):
+        r = extract_actors(nlp(text), Document.create(text))
+        return {a.id for a in r.actors}, {p.name for p in r.places}
+
+    assert read("Washington imposed new sanctions on Iran.")[0] >= {"country:IRN"}
+    assert read("China sent aid to Pakistan.")[0] >= {"country:CHN", "country:PAK"}
+    assert read("Fighting in Afghanistan continued.") == (set(), {"Afghanistan"})
+    assert read("Lavrov flew to Pakistan on Monday.")[1] == {"Pakistan"}

@@ -170,6 +170,8 @@ class _Tables:
         self.speech = lex.get("speech", set())
         self.action = lex.get("action", set())
         self.locative = lex.get("locative", set())
+        self.country_locative = lex.get("country-locative", set())
+        self.movement = lex.get("movement", set())
         self.official = lex.get("official", set())
         self.possessed = lex.get("possessed", set())
         self.honorific = lex.get("honorific", set())
@@ -1055,7 +1057,9 @@ class _Run:
             # "Kabul, Afghanistan", "Hyderabad, Pakistan": the country of the place before
             self.places.append((T.country_name(target), u.i, u.j, target))
             return
-        if t.dep_ == "pobj" and h.lower_ in T.locative and not target.startswith("group:"):
+        if t.dep_ == "pobj" and not target.startswith("group:") and (
+                h.lower_ in T.country_locative
+                or (h.lower_ in ("to", "from", "via") and h.head.lemma_.lower() in T.movement)):
             self.places.append((T.country_name(target), u.i, u.j, target))
             return
         if target.startswith("group:"):
