@@ -70,6 +70,12 @@ def _register_builtin() -> None:
         result = actors.extract_actors(doc, document)
         return {"actors": result.actors, "places": result.places}
 
+    from .extract import events
+
+    @register("events", events.EXTRACTOR_VERSION, produces=("events",), requires=("actors", "places"))
+    def _events(doc, document, prior):
+        return {"events": events.extract_events(doc, document, prior["actors"], prior["places"])}
+
 
 _register_builtin()
 

@@ -1,0 +1,80 @@
+"""Event extraction: roles from the parse, statuses, dates and places, on hand-written text."""
+
+import pytest
+
+from newsgraph.extract.actors import extract_actors
+from newsgraph.extract.events import _token_map, candidates, extract_events
+from newsgraph.ingest import document_from_text
+
+pytestmark = pytest.mark.model
+
+
+def read(nlp, text, date="2019-09-03"):
+    document = document_from_text(text, date=date)
+    doc = nlp(document.text)
+    return document, doc, extract_actors(doc, document)
+
+
+def roles(nlp, text):
+    document, doc, found = read(nlp, text)
+    return {doc[c.predicate].text: (c.actors, c.recipients)
+            for c in candidates(doc, _token_map(doc, found.actors))}
+
+
+def test_subject_and_object_with_preposition(nlp):
+    assert roles(nlp, "The Afghan Taliban will meet with the Russian leadership in Moscow on September 4th.") == {
+        "meet": (("org:taliban",), ("cameo:RUSGOV",))}
+
+
+def test_passive_agent_is_the_actor_and_a_place_target_is_no_actor(nlp):
+    assert roles(nlp, "Ghazni was attacked by the Taliban on Monday.") == {"attacked": (("org:taliban",), ())}
+
+
+def test_compound_actors_of_a_nominal_event(nlp):
+    assert roles(nlp, "China, India, Iran and Pakistan will take part in the talks with the Taliban.") == {
+        "talks": (("country:CHN", "country:IND", "country:IRN", "country:PAK"), ("org:taliban",))}
+
+
+def test_object_control_gives_the_accused_as_actor_of_the_alleged_act(nlp):
+    r = roles(nlp, "The US accuses Russia of supplying weapons to the Taliban.")
+    assert r["accuses"] == (("country:USA",), ("country:RUS",))
+    assert r["supplying"] == (("country:RUS",), ("org:taliban",))
+
+
+def test_pronoun_subject_resolves_to_the_person(nlp):
+    r = roles(nlp, "Sergei Lavrov met Zalmay Khalilzad in Doha. Later he criticized the Pentagon.")
+    assert r["met"] == (("person:sergey-lavrov",), ("person:zalmay-khalilzad",))
+    assert r["criticized"] == (("person:sergey-lavrov",), ("org:pentagon",))
+
+
+def test_reporting_and_carrier_verbs_start_no_event(nlp):
+    r = roles(nlp, "Lavrov said Russia plans to send more troops to Syria, according to Kabulov.")
+    assert "said" not in r and "plans" not in r and "According" not in r and "according" not in r
+    assert r["send"][0] == ("country:RUS",)
+
+
+def test_sentences_without_actors_give_no_events(nlp):
+    document, doc, found = read(nlp, "It rained all week and the river flooded the valley.")
+    assert extract_events(doc, document, found.actors, found.places) == ()
+
+
+def test_full_events_of_a_planned_meeting_and_an_allegation(nlp, valid):
+    from newsgraph.pipeline import analyze
+    obj = valid(analyze("The Afghan Taliban will meet with the Russian leadership in Moscow on September 4th. "
+                        "The US accuses Russia of supplying weapons to the Taliban.",
+                        nlp=nlp, date="2019-09-03").to_dict())
+    by_actor = {(tuple(e["actor"]), tuple(e["recipient"])): e for e in obj["events"]}
+    meet = by_actor[(("org:taliban",), ("cameo:RUSGOV",))]
+    assert (meet["type"], meet["status"], meet["date"]) == ("CONSULT", "future", "2019-09-04")
+    assert meet["place"]["name"] == "Moscow" and meet["place"]["country"] == "RUS"
+    assert meet["evidence"]["text"].startswith("The Afghan Taliban will meet")
+    accuse = by_actor[(("country:USA",), ("country:RUS",))]
+    assert (accuse["type"], accuse["status"]) == ("ACCUSE", "asserted")
+    supply = by_actor[(("country:RUS",), ("org:taliban",))]
+    assert supply["status"] == "alleged"
+
+
+def test_undated_document_with_a_month_day_is_analysed(nlp, valid):
+    from newsgraph.pipeline import analyze
+    obj = valid(analyze("On March 29 Turkish jets bombed Kurdish positions near Qamishli.", nlp=nlp).to_dict())
+    assert [(e["type"], e["date"]) for e in obj["events"]] == [("ASSAULT", "--03-29")]
