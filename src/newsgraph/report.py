@@ -65,12 +65,15 @@ def analysis_report(obj: dict[str, Any]) -> Group:
                   f"signals {len(obj['signals'])}")
     parts.append(counts)
     if obj["events"]:
+        names = {a["id"]: a["name"] for a in obj["actors"]}
         table = Table(title="Events", title_justify="left")
-        for col in ("type", "status", "actor", "recipient", "date", "evidence"):
+        for col in ("type", "status", "actor", "recipient", "date", "place", "evidence"):
             table.add_column(col)
         for e in obj["events"]:
-            table.add_row(_t(e["type"], "bold"), _t(e["status"]), _t(", ".join(e["actor"])),
-                          _t(", ".join(e["recipient"])), _t(e["date"] or "—"), _t(_clip(e["evidence"]["text"])))
+            table.add_row(_t(e["type"] + (f"/{e['mode']}" if e["mode"] else ""), "bold"), _t(e["status"]),
+                          _t(", ".join(names.get(a, a) for a in e["actor"])),
+                          _t(", ".join(names.get(a, a) for a in e["recipient"])), _t(e["date"] or "—"),
+                          _t(e["place"]["name"] if e["place"] else "—"), _t(_clip(e["evidence"]["text"])))
         parts.append(table)
     if obj["claims"]:
         table = Table(title="Claims", title_justify="left")
