@@ -78,3 +78,10 @@ def test_undated_document_with_a_month_day_is_analysed(nlp, valid):
     from newsgraph.pipeline import analyze
     obj = valid(analyze("On March 29 Turkish jets bombed Kurdish positions near Qamishli.", nlp=nlp).to_dict())
     assert [(e["type"], e["date"]) for e in obj["events"]] == [("ASSAULT", "--03-29")]
+
+
+def test_a_refusal_typed_reject_is_asserted_not_negated(nlp):
+    document, doc, found = read(nlp, "The Taliban have so far refused to negotiate directly with the Kabul government.")
+    events = extract_events(doc, document, found.actors, found.places)
+    assert [(e.type, e.status, e.actor, e.recipient) for e in events] == [
+        ("REJECT", "asserted", ("org:taliban",), ("cameo:AFGGOV",))]

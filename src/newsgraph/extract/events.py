@@ -298,6 +298,10 @@ def _sentence_span(doc, text: str, sent) -> Span:
     return Span.of(text, start, end)
 
 
+# Negations that are themselves a rejection: when the event is typed REJECT, the negated
+# predicate ("refused to negotiate") is what was rejected, and the rejection is asserted.
+REFUSAL_REASONS = frozenset({"negation:refuse", "negation:decline", "negation:reject", "negation:deny"})
+
 # The dictionary's (or trigger noun's) type stands unless the classifier gives it less than
 # this share of its own top probability.
 DICTIONARY_SHARE = 0.25
@@ -339,11 +343,14 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
         # a month-day with no year ("--09-04") says nothing about how long ago it was
         dated = date if date and not date.startswith("--") else None
         st = status_mod.event_status(doc, c.predicate, published=document.published, event_date=dated)
+        status = st.status
+        if etype == "REJECT" and st.reason in REFUSAL_REASONS:
+            status = "asserted"  # "refused to negotiate": the refusal is the REJECT event, and it happened
         confidence = pred.probs.get(etype, 0.0) * (1.0 if c.actors and c.recipients else 0.8)
         events.append(Event(
             id=f"e{n}", type=etype, mode=mode, cameo=code.code, goldstein=code.goldstein,
             quad=quad_of(etype),
-            actor=c.actors, recipient=c.recipients, status=st.status, source_claim=None,
+            actor=c.actors, recipient=c.recipients, status=status, source_claim=None,
             date=date, place=_place_for(doc[c.predicate], tok_place, by_id, c.actor_heads + c.recipient_heads),
             evidence=_sentence_span(doc, document.text, doc[c.predicate].sent),
             confidence=round(min(max(confidence, 0.0), 1.0), 3)))
