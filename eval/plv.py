@@ -3,6 +3,7 @@
     .venv/bin/python eval/plv.py                   # 5-fold cross-validation of the shipped recipe
     .venv/bin/python eval/plv.py --model shipped   # the shipped weights (trained on this data!)
     .venv/bin/python eval/plv.py --extractor       # + actor/recipient agreement of the whole extractor
+    .venv/bin/python eval/plv.py --gsr             # + held-out type accuracy and actor codes on the PLOVER GSR
 
 Reads ../shared/data/events/plv_dev.tsv (relative to the repository) and skips with a message
 where it is absent. Each sentence comes with its gold source and target marked; the figures
@@ -179,6 +180,66 @@ def extractor_eval(rows, nlp) -> None:
               f"(n={len(gold)}; NOT a fair type estimate: the shipped classifier was trained on plv_dev)")
 
 
+def gsr_eval(rows, views, nlp) -> None:
+    """Held out: the shipped recipe trained on plv_dev ONLY (no GSR), tested on the PLOVER gold
+    standard records (CAMEO manual examples recoded in PLOVER, old type names mapped), with the
+    gold source/target spans; then the whole extractor on each GSR text: the code of the actor
+    it resolves where the gold source/target is, against the gold CAMEO actor code."""
+    import json
+
+    import train_event_types as tr
+    from newsgraph.extract import event_types as et
+    from newsgraph.model import Document
+    from newsgraph.pipeline import analyze_documents
+
+    if not tr.GSR.is_file():
+        print(f"\nskipped GSR: {tr.GSR} is absent")
+        return
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("\nskipped GSR: training the held-out model needs scikit-learn (pip install -e '.[train]')")
+        return
+    recipe = dict(tr.RECIPE, extra=[])
+    config, weights = tr.fit(views, [r["label"] for r in rows], recipe)
+    model = et.EventTypeModel.from_parts(config, weights)
+    gsr = tr.read_gsr()
+    gviews = tr.views_for(gsr, nlp)
+    preds = et.predictions(model, gviews, model.predict_proba(model.featurize(gviews)))
+    gold = [r["label"] for r in gsr]
+    pred = [et.root_of(p) for p in preds]
+    acc = sum(g == p for g, p in zip(gold, pred)) / len(gold)
+    print(f"\nGSR (held out; recipe trained on plv_dev only): {len(gsr)} events, type accuracy {acc:.3f}, "
+          f"root macro-F1 {macro_f1(gold, pred):.3f}")
+
+    records = [r for r in json.loads(tr.GSR.read_text(encoding="utf-8"))
+               if r.get("text") and r.get("event") != "DOCUMENT"]
+    docs = [Document.create(r["text"], id=r["id"]) for r in records]
+    n = Counter()
+    for rec, a in zip(records, analyze_documents(docs, nlp=nlp)):
+        obj = a.to_dict()
+        for role in ("source", "target"):
+            for actor in rec.get(role) or ():
+                if not isinstance(actor, dict) or not actor.get("code") or not actor.get("actorText"):
+                    continue
+                at = rec["text"].find(actor["actorText"])
+                if at < 0:
+                    continue
+                span = (at, at + len(actor["actorText"]))
+                found = [x for x in obj["actors"] if _overlaps(x["mentions"], span)]
+                code = (found[0]["code"] or "") if found else ""
+                gold_code = actor["code"].upper()
+                n[role] += 1
+                n[role + " resolved"] += bool(found)
+                n[role + " code exact"] += code == gold_code
+                n[role + " country"] += bool(code) and code[:3] == gold_code[:3]
+    print("Whole extractor on the GSR texts: actor codes where the gold source/target is")
+    for role in ("source", "target"):
+        k = max(n[role], 1)
+        print(f"  {role:<7} n={n[role]:>4}  resolved {n[role + ' resolved'] / k:.1%}  "
+              f"code exact {n[role + ' code exact'] / k:.1%}  same first 3 letters {n[role + ' country'] / k:.1%}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="PLOVER event-type accuracy on plv_dev")
     ap.add_argument("--model", choices=("cv", "shipped"), default="cv",
@@ -188,6 +249,9 @@ def main(argv=None) -> int:
     ap.add_argument("--extractor", action="store_true",
                     help="also run the whole document extractor on each sentence and report how often "
                          "its events' actor/recipient match the marked source/target")
+    ap.add_argument("--gsr", action="store_true",
+                    help="also evaluate on plover_gsr_cameo.json, held out (recipe trained on plv_dev only), "
+                         "and the whole extractor's actor codes there")
     ap.add_argument("--no-extra", action="store_true",
                     help="cross-validate the recipe without its extra training data (plv_dev only)")
     args = ap.parse_args(argv)
@@ -227,6 +291,8 @@ def main(argv=None) -> int:
     report(title, gold, pred, gold_quad)
     if args.extractor:
         extractor_eval(rows, nlp)
+    if args.gsr:
+        gsr_eval(rows, views, nlp)
     print(f"\n({time.time() - t0:.0f} s)")
     return 0
 
