@@ -147,7 +147,7 @@ def _subject_of(pred):
     return None, False
 
 
-def _governing_verb(noun):
+def _verb_above_noun(noun):
     """The verb a nominal trigger hangs from: "launched an attack", "take part in the talks"."""
     t = noun
     for _ in range(4):
@@ -175,7 +175,7 @@ def _roles(pred, tok_actor: dict[int, str]) -> tuple[list, list]:
             elif child.dep_ == "prep" and child.lower_ in RECIPIENT_PREPS:
                 recipient_heads += [c for c in child.children if c.dep_ == "pobj"]
         # "X launched an attack on Y", "X will take part in the talks": the verb supplies the actor
-        verb = _governing_verb(pred) if pred.dep_ in ("dobj", "nsubjpass", "attr", "pobj") else None
+        verb = _verb_above_noun(pred) if pred.dep_ in ("dobj", "nsubjpass", "attr", "pobj") else None
         if not actor_heads and verb is not None:
             subj, passive = _subject_of(verb)
             if subj is not None and not passive:
