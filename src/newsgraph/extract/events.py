@@ -244,13 +244,9 @@ def _drop_restatements(doc, found: list[Candidate]) -> list[Candidate]:
 
 
 def _phrase(doc, head_i: int) -> tuple[int, int]:
-    tok = doc[head_i]
-    left, right = tok.i, tok.i + 1
-    for t in tok.subtree:
-        if any(a.dep_ in STOP_DEPS for a in _chain(t, tok)):
-            continue
-        left, right = min(left, t.i), max(right, t.i + 1)
-    return left, right
+    """Token span (start, end) of the role phrase headed by ``head_i``, nested clauses left out."""
+    idx = [t.i for t in _own_phrase(doc[head_i])]
+    return min(idx), max(idx) + 1
 
 
 def _own_phrase(tok):
@@ -259,12 +255,6 @@ def _own_phrase(tok):
     for child in tok.children:
         if child.dep_ not in STOP_DEPS:
             yield from _own_phrase(child)
-
-
-def _chain(t, top):
-    while t.i != top.i and t.head.i != t.i:
-        yield t
-        t = t.head
 
 
 def _place_for(pred, tok_place: dict[int, str], places: dict[str, Place],
