@@ -119,7 +119,7 @@ def test_ghazni_is_a_place_although_the_ner_says_org(run, nlp):
     text = "Clashes continued in Ghazni, officials said."
     assert [(e.text, e.label_) for e in nlp(text).ents] == [("Ghazni", "ORG")]
     r = run(text)
-    assert r.actors == ()
+    assert [a.id for a in r.actors] == ["agent:gov"]   # "officials", no country named
     (g,) = r.places
     assert (g.name, g.country, g.kind, texts(g)) == ("Ghazni", "AFG", "city", ["Ghazni"])
     assert g.lat is not None
@@ -134,7 +134,7 @@ def test_tajikistan_is_a_country_although_the_ner_says_norp(run, nlp):
     assert (tj.code, tj.country, tj.sector, tj.kind) == ("TJK", "TJK", None, "country")
     assert texts(actor(r, "country:AFG")) == ["Afghanistan"]   # a party to the border, not a location
     r = run("Refugees fled to Tajikistan.")
-    assert (r.actors, [p.id for p in r.places]) == ((), ["place:country:TJK"])
+    assert ([a.id for a in r.actors], [p.id for p in r.places]) == (["agent:ref"], ["place:country:TJK"])
 
 
 @pytest.mark.model
@@ -197,7 +197,8 @@ def test_appositive_titles(run):
 @pytest.mark.model
 def test_an_office_before_a_name_is_a_title(run):
     r = run("US President Donald Trump spoke to reporters.", "2018-06-01")
-    assert [(a.id, a.role, a.code) for a in r.actors] == [("person:donald-trump", "president", "USAGOV")]
+    assert [(a.id, a.role, a.code) for a in r.actors] == [("person:donald-trump", "president", "USAGOV"),
+                                                          ("agent:med", None, None)]   # "reporters"
 
 
 # ---------------------------------------------------------------- coreference
@@ -491,3 +492,23 @@ def test_country_after_a_preposition_is_a_place_only_where_it_is_a_location(nlp)
     assert read("China sent aid to Pakistan.")[0] >= {"country:CHN", "country:PAK"}
     assert read("Fighting in Afghanistan continued.") == (set(), {"Afghanistan"})
     assert read("Lavrov flew to Pakistan on Monday.")[1] == {"Pakistan"}
+
+
+@pytest.mark.model
+def test_bare_agents_are_generic_actors_or_join_the_one_named_before(run):
+    r = run("Police arrested three journalists in Minsk on Tuesday.")
+    assert [(a.id, a.name, a.kind, a.sector, a.country, texts(a)) for a in r.actors] == [
+        ("agent:cop", "police (unspecified)", "agent", "COP", None, ["Police"]),
+        ("agent:med", "media (unspecified)", "agent", "MED", None, ["journalists"])]
+    # the one police force named before: the same actor
+    r = run("Kenyan police fired tear gas at protesters. The police later detained 40 people.")
+    assert texts(actor(r, "cameo:KENCOP")) == ["Kenyan police", "police"]
+    assert texts(actor(r, "agent:opp")) == ["protesters"]
+    # two governments named before: no guess
+    r = run("Russian and Chinese officials met in Astana. Officials later denied it.")
+    assert texts(actor(r, "agent:gov")) == ["Officials"]
+    # an agent that names its own actor, and agent nouns that are places or not actors
+    r = run("Fighters loyal to Daesh seized the village and the school.")
+    assert [a.id for a in r.actors] == ["org:islamic-state"]
+    r = run("The police station was closed.")
+    assert r.actors == ()

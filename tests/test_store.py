@@ -619,3 +619,12 @@ def test_sigkill_at_any_moment_leaves_whole_batches(db, tmp_path):
     assert rest == 0 and batches >= 3
     stored = _check_whole(db, batches)
     _resume(db, batches + 2, len(stored))
+
+
+def test_generic_agents_are_left_out_of_the_top_actors(store):
+    police = ("agent:cop", "police (unspecified)", None, None, "COP", "agent", ("Police",))
+    store.add_analyses([make_analysis(i, text=f"Police met Kyiv. Police left. {i}", actors=(police, UKR))
+                        for i in range(3)])
+    s = store.summary(top=10)
+    assert s["actors"] == 2
+    assert [a["id"] for a in s["top_actors"]] == ["actor:UKRGOV"]

@@ -133,7 +133,8 @@ class Actor:
     code: str | None
     country: str | None
     sector: str | None
-    kind: str  # person | organization | country | group | igo | city | unknown
+    kind: str  # person | organization | country | group | igo | city | agent | unknown
+    # (agent: a sector with no country or organisation named, "police (unspecified)")
     mentions: tuple[Span, ...]
     role: str | None = None  # e.g. "foreign minister"
     aliases: tuple[str, ...] = ()

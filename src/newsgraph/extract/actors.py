@@ -368,6 +368,19 @@ class _Tables:
                           source="composite")
 
 
+# where a bare agent noun can stand as an event's actor or recipient
+BARE_AGENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "dative"})
+BARE_AGENT_PREPS = frozenset({"by", "against", "with", "on", "to", "at", "from", "toward", "towards"})
+# sectors a bare noun stands for as an actor: security forces, armed groups, the opposition,
+# the press, courts, civilians, officials...; not business, health, education or religion
+# nouns, which name places and institutions more often than actors ("the school", "the hospital")
+BARE_AGENT_SECTORS = frozenset({"COP", "MIL", "UAF", "REB", "INS", "OPP", "MED", "JUD", "SPY", "REF",
+                                "CVL", "CRM", "GOV", "LEG"})
+# agent nouns that are places, or relations rather than actors, when they stand alone
+BARE_AGENT_STOP = frozenset({"village", "villages", "community", "communities", "population", "side",
+                             "sides", "counterpart", "counterparts", "embassy", "state", "public",
+                             "society", "region"})
+
 _PLAIN = re.compile(r"[a-z0-9 ]+")
 _QUESTION_START = frozenset("will can could should would does did do is are was were has have".split())
 _FLAG_RANK = {"": 0, "@": 1, "=": 2, "^": 3}
@@ -710,6 +723,7 @@ class _Run:
         self.cluster_names()
         self.name_unknown_persons()
         self.link_pronouns()
+        self.bare_agents()
         return ActorResult(self.build_actors(), self.build_places())
 
     def dictionary_units(self) -> list[_Unit]:
@@ -1434,6 +1448,61 @@ class _Run:
             self.actors[aid].mentions.append((k, k + 1))
             self.persons.append((k, k + 1, aid))
             self.persons.sort()
+
+    # -- bare agents
+    def bare_agents(self) -> None:
+        """Agent nouns with no country or organisation of their own ("Police arrested three
+        journalists", "gunmen attacked", "the troops") that are a clause's subject or object.
+
+        One of them joins the earlier actor of the same sector that has a country, where there
+        is exactly one ("Kenyan police ... the police" is the Kenyan police); otherwise it is a generic
+        actor of kind ``agent`` (id ``agent:<sector>``, "police (unspecified)"), which events
+        can name as actor or recipient and which corpus summaries leave out of their
+        top-actor lists.
+        """
+        doc = self.doc
+        taken = bytearray(self.n)
+        for a in self.actors.values():
+            for i, j in a.mentions:
+                for k in range(i, j):
+                    taken[k] = 1
+        named = bytes(taken)   # tokens of actors (not places)
+        for _, i, j, _ in self.places:
+            for k in range(i, j):
+                taken[k] = 1
+        by_sector: dict[str, list[tuple[int, str]]] = {}   # sector -> [(first token, actor id)]
+        for aid, a in self.actors.items():
+            if a.entry.sector and a.entry.country and a.entry.kind in ("group", "organization"):
+                for i, _ in a.mentions:
+                    by_sector.setdefault(a.entry.sector, []).append((i, aid))
+        for lst in by_sector.values():
+            lst.sort()
+        for end, phrases in sorted(self.agent_end.items() if self.agent_end else ()):
+            head = doc[end]
+            if head.pos_ not in ("NOUN", "PROPN") or head.dep_ not in BARE_AGENT_DEPS:
+                continue
+            start, code = phrases[0]
+            if any(taken[k] for k in range(start, end + 1)) or code.endswith("~"):
+                continue
+            if head.dep_ == "pobj" and head.head.lower_ not in BARE_AGENT_PREPS:
+                continue
+            if head.dep_ == "conj" and head.head.dep_ not in BARE_AGENT_DEPS - {"conj"}:
+                continue
+            if any(named[t.i] for t in head.subtree if t.i < start or t.i > end):
+                continue   # it names its actor itself: "fighters loyal to Daesh", "Russia's troops"
+            sector = code.lstrip("~")[:3]
+            if sector not in BARE_AGENT_SECTORS or self.words[end] in BARE_AGENT_STOP:
+                continue
+            earlier = {aid for i, aid in by_sector.get(sector, ()) if i < start}
+            if len(earlier) == 1:   # several earlier candidates ("Russian and US officials"): no guess
+                self.actors[earlier.pop()].mentions.append((start, end + 1))
+            else:
+                label = self.T.sector_label.get(sector, sector.lower())
+                entry = ActorEntry(f"agent:{sector.lower()}", f"{label} (unspecified)", "agent",
+                                   None, None, sector, None, source="bare agent")
+                self.mention(entry, start, end + 1)
+            for k in range(start, end + 1):
+                taken[k] = 1
 
     # -- output
     def span(self, i: int, j: int) -> Span:

@@ -703,6 +703,8 @@ class Store:
                     "SELECT a.id, a.name, a.code, t.documents, t.mentions FROM "
                     "(SELECT actor_id, count(DISTINCT doc_hash) AS documents, count(*) AS mentions "
                     " FROM mentions GROUP BY actor_id) AS t JOIN actors AS a ON a.id = t.actor_id "
+                    # generic agents ("police (unspecified)") are no one in particular
+                    "WHERE a.kind IS NOT 'agent' "
                     "ORDER BY t.documents DESC, t.mentions DESC, a.id LIMIT ?", (top,))]
             out["top_event_types"] = [
                 {"type": r[0], "events": r[1]} for r in conn.execute(
