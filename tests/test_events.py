@@ -85,3 +85,46 @@ def test_a_refusal_typed_reject_is_asserted_not_negated(nlp):
     events = extract_events(doc, document, found.actors, found.places)
     assert [(e.type, e.status, e.actor, e.recipient) for e in events] == [
         ("REJECT", "asserted", ("org:taliban",), ("cameo:AFGGOV",))]
+
+
+# One hand-written sentence per PLOVER type (not from any data set): the whole extractor
+# (actors + events) must find an event of that type between the named actors.
+PER_TYPE = [
+    ("AGREE", "Serbia and Kosovo agreed on Thursday to resume talks on energy.",
+     ("country:SRB", "country:KSV"), ()),
+    ("CONSULT", "The Egyptian foreign minister met his Sudanese counterpart in Cairo on Sunday.",
+     ("cameo:EGYGOV",), ("cameo:SDNGOV",)),
+    ("SUPPORT", "Germany endorsed Ukraine's bid to join the European Union.", ("country:DEU",), ("country:UKR",)),
+    ("CONCEDE", "The Peruvian prime minister resigned after weeks of protests.", ("cameo:PERGOV",), ()),
+    ("COOPERATE", "Indonesia extradited two suspects to Australia.", ("country:IDN",), ()),
+    ("AID", "Saudi Arabia sent humanitarian aid to Yemen.", ("country:SAU",), ("country:YEM",)),
+    ("RETREAT", "Israel released 30 Palestinian prisoners on Friday.", ("country:ISR",), ()),
+    ("REQUEST", "The United Nations urged Ethiopia to allow aid convoys into Tigray.",
+     ("org:united-nations",), ("country:ETH",)),
+    ("ACCUSE", "Azerbaijan accused Armenia of violating the ceasefire.", ("country:AZE",), ("country:ARM",)),
+    ("REJECT", "Venezuela rejected the proposal from Colombia.", ("country:VEN",), ("country:COL",)),
+    ("THREATEN", "North Korea threatened to attack South Korea.", ("country:PRK",), ("country:KOR",)),
+    ("PROTEST", "Thousands of students demonstrated against the government in Dhaka.", ("agent:edu",), ("agent:gov",)),
+    ("SANCTION", "Poland expelled 45 Russian diplomats.", ("country:POL",), ("cameo:RUSGOV",)),
+    ("MOBILIZE", "India deployed additional troops to the border with Pakistan.", ("country:IND",), ("country:PAK",)),
+    ("COERCE", "Turkish police detained 20 journalists in Istanbul.", ("cameo:TURCOP",), ("agent:med",)),
+    ("ASSAULT", "Rebels attacked an army base in Mali, killing 12 soldiers.", ("agent:reb",), ()),
+]
+
+
+def test_the_per_type_list_covers_every_plover_type():
+    from newsgraph.ontology import plover
+    assert sorted(t for t, *_ in PER_TYPE) == sorted(plover().types)
+
+
+@pytest.mark.parametrize("etype,text,actor,recipient", PER_TYPE, ids=[t for t, *_ in PER_TYPE])
+def test_one_sentence_per_plover_type(nlp, valid, etype, text, actor, recipient):
+    document, doc, found = read(nlp, text, date="2024-05-01")
+    events = extract_events(doc, document, found.actors, found.places)
+    match = [e for e in events if e.type == etype and e.actor == actor and e.recipient == recipient]
+    assert match, [(e.type, e.actor, e.recipient) for e in events]
+    e = match[0]
+    from newsgraph.ontology import cameo, quad_of
+    assert e.status == "asserted" and e.quad == quad_of(etype)
+    assert cameo(e.cameo).plover_type == etype and (e.mode is None or e.mode == cameo(e.cameo).plover_mode)
+    assert document.text[e.evidence.start:e.evidence.end] == text

@@ -368,18 +368,23 @@ class _Tables:
                           source="composite")
 
 
+QUANTITY_NOUNS = frozenset("""thousand thousands hundred hundreds dozen dozens million millions
+    score scores group groups crowd crowds number numbers handful couple several many some most
+    all""".split())
 # where a bare agent noun can stand as an event's actor or recipient
 BARE_AGENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "dative"})
 BARE_AGENT_PREPS = frozenset({"by", "against", "with", "on", "to", "at", "from", "toward", "towards"})
 # sectors a bare noun stands for as an actor: security forces, armed groups, the opposition,
-# the press, courts, civilians, officials...; not business, health, education or religion
-# nouns, which name places and institutions more often than actors ("the school", "the hospital")
+# the press, courts, civilians, officials, students, workers, doctors, farmers; not business
+# or religion nouns, which name institutions more often than actors
 BARE_AGENT_SECTORS = frozenset({"COP", "MIL", "UAF", "REB", "INS", "OPP", "MED", "JUD", "SPY", "REF",
-                                "CVL", "CRM", "GOV", "LEG"})
-# agent nouns that are places, or relations rather than actors, when they stand alone
-BARE_AGENT_STOP = frozenset({"village", "villages", "community", "communities", "population", "side",
-                             "sides", "counterpart", "counterparts", "embassy", "state", "public",
-                             "society", "region"})
+                                "CVL", "CRM", "GOV", "LEG", "EDU", "LAB", "HLH", "AGR"})
+# agent nouns that are places, institutions or relations rather than actors when they stand alone
+BARE_AGENT_STOP = frozenset("""village villages community communities population side sides
+    counterpart counterparts embassy state public society region school schools schoolhouse
+    schoolhouses college colleges university universities conservatory conservatories kindergarten
+    kindergartens kindergarden kindergardens preschool preschools hospital hospitals infirmary
+    infirmaries sanatorium sanatoriums sanatarium sanatariums sanitarium sanitariums security""".split())
 
 _PLAIN = re.compile(r"[a-z0-9 ]+")
 _QUESTION_START = frozenset("will can could should would does did do is are was were has have".split())
@@ -1484,8 +1489,10 @@ class _Run:
             start, code = phrases[0]
             if any(taken[k] for k in range(start, end + 1)) or code.endswith("~"):
                 continue
-            if head.dep_ == "pobj" and head.head.lower_ not in BARE_AGENT_PREPS:
-                continue
+            if head.dep_ == "pobj" and head.head.lower_ not in BARE_AGENT_PREPS and not (
+                    head.head.lower_ == "of" and (head.head.head.lemma_.lower() in QUANTITY_NOUNS
+                                                  or head.head.head.pos_ == "NUM")):
+                continue   # but "thousands of students", "dozens of police"
             if head.dep_ == "conj" and head.head.dep_ not in BARE_AGENT_DEPS - {"conj"}:
                 continue
             if any(named[t.i] for t in head.subtree if t.i < start or t.i > end):

@@ -66,15 +66,19 @@ class Candidate:
 
 
 @lru_cache(maxsize=1)
-def _trigger_data() -> tuple[dict[str, dict[str, str]], frozenset[str]]:
+def _trigger_data() -> tuple[dict[str, dict[str, str]], frozenset[str], dict[str, dict[str, str]]]:
     raw = json.loads(resources.files("newsgraph").joinpath("data", TRIGGERS_FILE).read_text("utf-8"))
-    nouns: dict[str, dict[str, str]] = {}
-    for lemma, spec in raw["nouns"].items():
-        quad_of(spec["type"])  # raises on an unknown type
-        if spec.get("mode") is not None and spec["mode"] not in plover().types[spec["type"]].modes:
-            raise ValueError(f"{TRIGGERS_FILE}: {lemma}: {spec['mode']!r} is not a mode of {spec['type']}")
-        nouns[lemma] = {"type": spec["type"], "mode": spec.get("mode")}
-    return nouns, frozenset(raw["not_verbs"])
+
+    def specs(section: str) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for lemma, spec in raw.get(section, {}).items():
+            quad_of(spec["type"])  # raises on an unknown type
+            if spec.get("mode") is not None and spec["mode"] not in plover().types[spec["type"]].modes:
+                raise ValueError(f"{TRIGGERS_FILE}: {lemma}: {spec['mode']!r} is not a mode of {spec['type']}")
+            out[lemma] = {"type": spec["type"], "mode": spec.get("mode")}
+        return out
+
+    return specs("nouns"), frozenset(raw["not_verbs"]), specs("verbs")
 
 
 def triggers() -> dict[str, dict[str, str]]:
@@ -85,6 +89,23 @@ def triggers() -> dict[str, dict[str, str]]:
 def not_verbs() -> frozenset[str]:
     """Reporting and light verbs that never start an event."""
     return _trigger_data()[1]
+
+
+def verb_overrides() -> dict[str, dict[str, str]]:
+    """News verbs the CAMEO dictionary lacks or codes for another sense: "lemma" or
+    "lemma particle" -> {"type", "mode"}; they replace the dictionary's vote."""
+    return _trigger_data()[2]
+
+
+def _verb_override(tok) -> dict[str, str] | None:
+    table = verb_overrides()
+    lemma = tok.lemma_.lower()
+    for child in tok.children:
+        if child.dep_ in ("prt", "prep"):
+            spec = table.get(f"{lemma} {child.lower_}")
+            if spec is not None:
+                return spec
+    return table.get(lemma)
 
 
 # ------------------------------------------------------------------ token -> actor / place
@@ -195,6 +216,13 @@ def _roles(pred, tok_actor: dict[int, str]) -> tuple[list, list]:
             for c in child.children:
                 if c.dep_ == "pobj":
                     recipient_heads.append(c)
+    if not recipient_heads:
+        # "threatened to attack South Korea", "agreed to resume talks with Kyiv": the recipient
+        # of the governed verb
+        for child in pred.children:
+            if child.dep_ == "xcomp" and child.pos_ == "VERB":
+                recipient_heads = [h for h in _roles(child, tok_actor)[1]]
+                break
     return actor_heads, recipient_heads
 
 
@@ -208,9 +236,13 @@ def candidates(doc, tok_actor: dict[int, str]) -> list[Candidate]:
             continue
         for tok in sent:
             if tok.pos_ == "VERB" and tok.lemma_.lower() not in stop:
-                # the verb's own phrase, not the clauses it reports or governs ("said that ...")
-                nested = {t.i for child in tok.children if child.dep_ in NESTED_DEPS for t in child.subtree}
-                plover, code = event_types.cameo_vote(tok, nested)
+                override = _verb_override(tok)
+                if override is not None:
+                    plover, code = override["type"], ""
+                else:
+                    # the verb's own phrase, not the clauses it reports or governs ("said that ...")
+                    nested = {t.i for child in tok.children if child.dep_ in NESTED_DEPS for t in child.subtree}
+                    plover, code = event_types.cameo_vote(tok, nested)
                 if not plover:
                     continue
             elif tok.pos_ == "NOUN" and tok.lemma_.lower() in nouns and tok.i not in tok_actor:
@@ -219,6 +251,8 @@ def candidates(doc, tok_actor: dict[int, str]) -> list[Candidate]:
             else:
                 continue
             a_heads, r_heads = _roles(tok, tok_actor)
+            if plover == "MOBILIZE":   # "deployed troops": what is mobilised is the actor's own
+                r_heads = [h for h in r_heads if h.dep_ not in OBJECT_DEPS]
             actors = [a for h in a_heads for a in _role_actors(h, tok_actor)]
             recipients = [a for h in r_heads for a in _role_actors(h, tok_actor) if a not in actors]
             if not actors and not recipients:
@@ -293,13 +327,13 @@ def _sentence_span(doc, text: str, sent) -> Span:
 REFUSAL_REASONS = frozenset({"negation:refuse", "negation:decline", "negation:reject", "negation:deny"})
 
 # The dictionary's (or trigger noun's) type stands unless the classifier gives it less than
-# this share of its own top probability.
+# this share of its own top probability; a curated verb's (event_triggers.json "verbs") always.
 DICTIONARY_SHARE = 0.25
 
 
-def _choose_type(c: Candidate, pred) -> str:
+def _choose_type(c: Candidate, pred, overridden: bool = False) -> str:
     own = "RETREAT" if c.cameo_type == "YIELD" else c.cameo_type
-    if own and pred.probs.get(own, 0.0) >= DICTIONARY_SHARE * pred.confidence:
+    if own and (overridden or pred.probs.get(own, 0.0) >= DICTIONARY_SHARE * pred.confidence):
         return own
     return pred.type
 
@@ -321,10 +355,12 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
     times = time_mod.extract_times(doc, document.published)
     events: list[Event] = []
     for n, (c, pred) in enumerate(zip(found, predictions), start=1):
-        etype = _choose_type(c, pred)
+        ptok = doc[c.predicate]
+        etype = _choose_type(c, pred, overridden=ptok.pos_ == "VERB" and _verb_override(ptok) is not None)
         code = cameo(c.cameo_code) if c.cameo_code else None
         if code is None or code.plover_type != etype:
-            spec = triggers().get(doc[c.predicate].lemma_.lower()) if not c.cameo_code else None
+            spec = None if c.cameo_code else (
+                triggers().get(ptok.lemma_.lower()) if ptok.pos_ != "VERB" else _verb_override(ptok))
             mode = spec["mode"] if spec and spec["type"] == etype else None
             code = cameo_for(etype, mode if mode in plover().types[etype].modes else None)
         mode = code.plover_mode if code.plover_type == etype else None
@@ -336,6 +372,7 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
         status = st.status
         if etype == "REJECT" and st.reason in REFUSAL_REASONS:
             status = "asserted"  # "refused to negotiate": the refusal is the REJECT event, and it happened
+        # the classifier's probability of the type, also where a curated verb chose it
         confidence = pred.probs.get(etype, 0.0) * (1.0 if c.actors and c.recipients else 0.8)
         events.append(Event(
             id=f"e{n}", type=etype, mode=mode, cameo=code.code, goldstein=code.goldstein,
