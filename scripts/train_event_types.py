@@ -59,8 +59,8 @@ RECIPE = {
     "C": 0.1,                  # inverse L2 strength of the logistic regression
     "hidden": 256,             # mlp only
     "alpha": 1e-3,             # mlp only
-    "extra": ["gsr"],          # extra training sets (EXTRA_READERS): gsr, cameo_examples, ngec
-    "extra_weight": 0.5,       # sample weight of an extra row (a plv_dev row weighs 1)
+    "extra": ["gsr", "written"],  # extra training sets (EXTRA_READERS): gsr, written, cameo_examples, ngec
+    "extra_weight": {"gsr": 0.5, "written": 0.25},  # sample weight of an extra row (plv_dev: 1)
     # the cascade's first stage: the same lexical blocks without the encoder (logistic
     # regression, C); its answer stands where its top probability reaches the threshold
     # and only the other pairs are embedded (eval/plv.py --gate-sweep compares thresholds)
@@ -353,10 +353,40 @@ def read_ngec(path: Path = NGEC, per_label: int = 120) -> list[dict]:
     return out
 
 
-EXTRA_READERS = {"gsr": read_gsr, "cameo_examples": read_cameo_examples, "ngec": read_ngec}
+WRITTEN = ROOT / "data" / "training" / "event_sentences.tsv"
+
+
+def read_written(path: Path = WRITTEN, with_none: bool = False) -> list[dict]:
+    """Sentences written for newsgraph (data/training/event_sentences.tsv, MIT): a marked pair
+    and its PLOVER type (CONCEDE and RETREAT count as YIELD, as in plv_dev); with
+    ``with_none`` also the rows labelled NONE, pairs that are no political event."""
+    out = []
+    with path.open(encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            r = dict(zip(header, line.rstrip("\n").split("\t")))
+            text, sources, targets = et.parse_marked(r["marked_sentence"])
+            label = _OLD_NAMES.get(r["label"], r["label"])
+            if label == "NONE" and not with_none:
+                continue
+            out.append({"text": text, "label": label, "source_span": sources[0] if sources else None,
+                        "target_span": targets[0] if targets else None})
+    return out
+
+
+EXTRA_READERS = {"gsr": read_gsr, "cameo_examples": read_cameo_examples, "ngec": read_ngec,
+                 "written": read_written,
+                 # the written rows with their 105 NONE ("no event") rows: tried, not shipped
+                 # (MODEL_CARD.md)
+                 "written_none": lambda: read_written(with_none=True)}
 
 
 # ------------------------------------------------------------------ training
+
+def extra_weight(recipe: dict, name: str) -> float:
+    w = recipe["extra_weight"]
+    return float(w[name] if isinstance(w, dict) else w)
+
 
 def make_vocab(views, names, min_count):
     vocab = {}
@@ -435,12 +465,14 @@ def main(argv=None) -> int:
     views = views_for(rows, nlp)
     labels = [r["label"] for r in rows]
     weight = None
+    weights_list = [1.0] * len(rows)
     for name in RECIPE["extra"]:
         extra = EXTRA_READERS[name]()
         views += views_for(extra, nlp)
         labels += [r["label"] for r in extra]
+        weights_list += [extra_weight(RECIPE, name)] * len(extra)
     if RECIPE["extra"]:
-        weight = np.array([1.0] * len(rows) + [RECIPE["extra_weight"]] * (len(labels) - len(rows)))
+        weight = np.array(weights_list)
     config, weights = fit(views, labels, RECIPE, sample_weight=weight)
     config["trained_on"] = {"plv_dev": len(rows), **{n: sum(1 for _ in EXTRA_READERS[n]()) for n in RECIPE["extra"]}}
     config["recipe"] = RECIPE

@@ -512,3 +512,11 @@ def test_bare_agents_are_generic_actors_or_join_the_one_named_before(run):
     assert [a.id for a in r.actors] == ["org:islamic-state"]
     r = run("The police station was closed.")
     assert r.actors == ()
+
+
+@pytest.mark.model
+def test_a_bare_agent_takes_the_country_of_its_place(run):
+    r = run("The government in Kabul rejected the plan. Police in Nairobi arrested two men.")
+    assert texts(actor(r, "cameo:AFGGOV")) == ["government"]
+    assert texts(actor(r, "cameo:KENCOP")) == ["Police"]
+    assert [p.name for p in r.places] == ["Kabul", "Nairobi"]

@@ -71,7 +71,10 @@ SENTENCES = [
 # not asserted; they are listed in MODEL_CARD.md. A better model should move them back.
 MISSES: dict[str, str] = {
     "The UN called on both sides to end the fighting.": "CONSULT",   # "called" read as a phone call
-    "India deployed additional troops along its border with China.": "AID",
+    # the written training rows code leaving an organisation as SANCTION, and "withdrew from"
+    # now leans that way; the events extractor still says RETREAT (the dictionary's 0874
+    # keeps enough probability)
+    "Russian troops withdrew from the city of Kherson.": "SANCTION",
 }
 
 
@@ -107,9 +110,10 @@ def test_hand_written_sentences(predicted, sentence, source, target, expected):
 def test_probabilities(predicted):
     for p in predicted.values():
         assert set(p.probs) == set(et.PLOVER_TYPES)
-        assert abs(sum(p.probs.values()) - 1.0) < 1e-5
+        assert abs(sum(p.probs.values()) + p.none - 1.0) < 1e-5
         assert all(0.0 <= v <= 1.0 for v in p.probs.values())
         assert p.confidence == pytest.approx(p.probs[p.type])
+        assert p.is_event   # every sentence of the list holds an event
 
 
 def test_batch_equals_one_by_one(nlp):

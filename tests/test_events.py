@@ -128,3 +128,30 @@ def test_one_sentence_per_plover_type(nlp, valid, etype, text, actor, recipient)
     assert e.status == "asserted" and e.quad == quad_of(etype)
     assert cameo(e.cameo).plover_type == etype and (e.mode is None or e.mode == cameo(e.cameo).plover_mode)
     assert document.text[e.evidence.start:e.evidence.end] == text
+
+
+def test_the_sample_blog_post_reads_right(nlp, valid):
+    """The brief's example (samples/text/sovereign-dispatch-taliban-moscow.txt, written for the
+    project): the planned meeting is a future CONSULT in Moscow, the arms supply is only the US
+    accusation's content, the denial's content is negated, and the newsletter footer is gone."""
+    from conftest import SAMPLES
+
+    from newsgraph.ingest import iter_documents
+    from newsgraph.pipeline import analyze_documents
+    (document,) = iter_documents([str(SAMPLES / "text" / "sovereign-dispatch-taliban-moscow.txt")])
+    (analysis,) = analyze_documents([document], nlp=nlp)
+    obj = valid(analysis.to_dict())
+    events = obj["events"]
+
+    def find(etype, actor, recipient, status):
+        return [e for e in events if e["type"] == etype and actor in e["actor"]
+                and (recipient is None or recipient in e["recipient"]) and e["status"] == status]
+
+    (meet,) = find("CONSULT", "org:taliban", "cameo:RUSGOV", "future")
+    assert meet["date"] == "2019-09-04" and meet["place"]["name"] == "Moscow"
+    assert find("ACCUSE", "person:mike-pompeo", "country:RUS", "asserted")
+    assert find("AID", "country:RUS", None, "alleged")             # "accused Russia of arming the militants"
+    assert find("AID", "country:RUS", "org:taliban", "negated")    # "Russia had never supplied weapons"
+    assert not [e for e in events if e["status"] == "asserted" and e["type"] == "AID"
+                and "country:RUS" in e["actor"]]                   # nobody asserts the supply
+    assert "newsletter" not in document.text.lower()

@@ -1500,8 +1500,11 @@ class _Run:
             sector = code.lstrip("~")[:3]
             if sector not in BARE_AGENT_SECTORS or self.words[end] in BARE_AGENT_STOP:
                 continue
+            country = self.place_country_in(head, start, end)
             earlier = {aid for i, aid in by_sector.get(sector, ()) if i < start}
-            if len(earlier) == 1:   # several earlier candidates ("Russian and US officials"): no guess
+            if country:   # "the government in Kabul", "police in Nairobi"
+                self.mention(self.T.composite(country, code), start, end + 1)
+            elif len(earlier) == 1:   # several earlier candidates ("Russian and US officials"): no guess
                 self.actors[earlier.pop()].mentions.append((start, end + 1))
             else:
                 label = self.T.sector_label.get(sector, sector.lower())
@@ -1510,6 +1513,22 @@ class _Run:
                 self.mention(entry, start, end + 1)
             for k in range(start, end + 1):
                 taken[k] = 1
+
+    def place_country_in(self, head, start: int, end: int) -> str | None:
+        """The country of a place in the agent's own "in/of/from" phrase ("government in Kabul")."""
+        preps = [c for c in head.rights if c.dep_ == "prep" and c.lower_ in ("in", "of", "from")]
+        if not preps:
+            return None
+        inside = {t.i for p in preps for t in p.subtree}
+        for name, i, j, country in self.places:
+            if i in inside:
+                if isinstance(country, GazetteerEntry):
+                    return country.country
+                if country:
+                    return country
+                r = self.T.gaz.resolve(name, self.mentioned_countries())
+                return r.entry.country if r is not None and not r.ambiguous else None
+        return None
 
     # -- output
     def span(self, i: int, j: int) -> Span:

@@ -61,6 +61,7 @@ QUAD = {"AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1,
         "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3,
         "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4}
 
+NONE = "NONE"   # the training label of a pair that is no political event
 MODEL_DIR = "data/models/event_type"
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.npz"
@@ -75,8 +76,14 @@ Pair = tuple[TokenSpan | None, TokenSpan | None, int | None]
 @dataclass(frozen=True, slots=True)
 class TypePrediction:
     type: str                   # the most probable PLOVER root type
-    probs: dict[str, float]     # every PLOVER type -> probability (sum 1)
+    probs: dict[str, float]     # every PLOVER type -> probability (sum 1 - none)
     confidence: float           # probability of ``type``
+    none: float = 0.0           # probability that the pair is no political event at all
+
+    @property
+    def is_event(self) -> bool:
+        """Whether some PLOVER type is more probable than "no event"."""
+        return self.confidence > self.none
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +385,14 @@ def _frame(doc, pred, source, target) -> tuple[tuple[str, ...], tuple[str, ...]]
                     items.append("XNEG")
         elif dep == "prep":
             items.append(f"prep:{lemma}_{c.lower_}")
+    if pred.dep_ in ("xcomp", "ccomp", "pcomp", "advcl") and pred.head.i != pred.i:
+        # the verb that governs the predicate: "refused to negotiate", "accused X of arming"
+        gov = pred.head if pred.dep_ != "pcomp" else pred.head.head
+        items.append(f"gov:{gov.lemma_.lower()}")
+        items.append(f"govdep:{pred.dep_}")
+        g_plover, _ = cameo_vote(gov)
+        if g_plover:
+            votes.append(f"gov:{g_plover}")
     for role, span in (("src", source), ("tgt", target)):
         if span is not None and span[1] > span[0]:
             root = doc[span[0]:span[1]].root
@@ -606,24 +621,29 @@ def predictions(model: EventTypeModel, views: Sequence[PairView], probs: np.ndar
     out = []
     for v, p in zip(views, probs):
         d = {t: 0.0 for t in PLOVER_TYPES}
+        none = 0.0
         for label, q in zip(model.labels, p):
-            if label == "YIELD":
+            if label == NONE:
+                none = float(q)
+            elif label == "YIELD":
                 r = _split_yield(v)
                 d["RETREAT"] += float(q) * r
                 d["CONCEDE"] += float(q) * (1 - r)
             else:
                 d[label] += float(q)
         best = max(d, key=d.get)
-        out.append(TypePrediction(type=best, probs=d, confidence=d[best]))
+        out.append(TypePrediction(type=best, probs=d, confidence=d[best], none=none))
     return out
 
 
 def root_of(prediction: TypePrediction) -> str:
-    """The plv_dev label of a prediction: CONCEDE and RETREAT count as YIELD."""
+    """The plv_dev label of a prediction: CONCEDE and RETREAT count as YIELD; NONE where "no
+    event" is more probable than any of them."""
     yield_p = prediction.probs["CONCEDE"] + prediction.probs["RETREAT"]
     best = max((t for t in PLOVER_TYPES if t not in ("CONCEDE", "RETREAT")),
                key=lambda t: prediction.probs[t])
-    return "YIELD" if yield_p > prediction.probs[best] else best
+    label, p = ("YIELD", yield_p) if yield_p > prediction.probs[best] else (best, prediction.probs[best])
+    return NONE if prediction.none > p else label
 
 
 def classify_pairs(doc, pairs: Sequence[Pair], model: EventTypeModel | None = None,

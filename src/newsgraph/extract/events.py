@@ -17,7 +17,8 @@ document and the actors and places already resolved in it. How it decides:
    with no resolved actor in either role is dropped: PLOVER events are between actors.
 3. **Type** from the event-type classifier (``event_types.classify_pairs``: a lexical gate,
    then sentence embedding + dependency-path and CAMEO dictionary features for the pairs the
-   gate is unsure of), run once per document over every candidate; the dictionary's CAMEO code gives the mode, Goldstein and quad class when
+   gate is unsure of), run once per document over every candidate; a candidate it finds
+   likelier to be no political event than any type ("He offered no evidence") is dropped; the dictionary's CAMEO code gives the mode, Goldstein and quad class when
    it agrees with the type, otherwise the ontology's representative code for the type.
 4. **Status** (``status.event_status``), **date** (``time.time_for_token``), **place** (a
    place mentioned in the predicate's locative phrase, else in its clause), **evidence**
@@ -354,9 +355,24 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
     by_id = {p.id: p for p in places}
     times = time_mod.extract_times(doc, document.published)
     events: list[Event] = []
-    for n, (c, pred) in enumerate(zip(found, predictions), start=1):
+    n = 0
+    for c, pred in zip(found, predictions):
+        if not pred.is_event:   # the classifier finds "no event" likelier than any type
+            continue
+        n += 1
         ptok = doc[c.predicate]
         etype = _choose_type(c, pred, overridden=ptok.pos_ == "VERB" and _verb_override(ptok) is not None)
+        when = time_mod.time_for_token(times, doc, c.predicate)
+        date = when.value if when is not None else None
+        # a month-day with no year ("--09-04") says nothing about how long ago it was
+        dated = date if date and not date.startswith("--") else None
+        st = status_mod.event_status(doc, c.predicate, published=document.published, event_date=dated)
+        status = st.status
+        if st.reason in REFUSAL_REASONS and quad_of(etype) <= 2:
+            # refusing to negotiate, meet or cooperate is itself a rejection (PLOVER REJECT)
+            etype = "REJECT"
+        if etype == "REJECT" and st.reason in REFUSAL_REASONS:
+            status = "asserted"  # "refused to negotiate": the refusal is the REJECT event, and it happened
         code = cameo(c.cameo_code) if c.cameo_code else None
         if code is None or code.plover_type != etype:
             spec = None if c.cameo_code else (
@@ -364,14 +380,6 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
             mode = spec["mode"] if spec and spec["type"] == etype else None
             code = cameo_for(etype, mode if mode in plover().types[etype].modes else None)
         mode = code.plover_mode if code.plover_type == etype else None
-        when = time_mod.time_for_token(times, doc, c.predicate)
-        date = when.value if when is not None else None
-        # a month-day with no year ("--09-04") says nothing about how long ago it was
-        dated = date if date and not date.startswith("--") else None
-        st = status_mod.event_status(doc, c.predicate, published=document.published, event_date=dated)
-        status = st.status
-        if etype == "REJECT" and st.reason in REFUSAL_REASONS:
-            status = "asserted"  # "refused to negotiate": the refusal is the REJECT event, and it happened
         # the classifier's probability of the type, also where a curated verb chose it
         confidence = pred.probs.get(etype, 0.0) * (1.0 if c.actors and c.recipients else 0.8)
         events.append(Event(
