@@ -37,6 +37,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bad_option": ("an option has a wrong value", "see --help"),
     "store_version": ("the store's schema version is not one this newsgraph can use",
                       "upgrade newsgraph, or pass another --db path"),
+    "bad_registry": ("a line of an outlet reliability registry file is malformed",
+                     "each line needs tab-separated key, name, rating[, labels, source, evidence]; "
+                     "see docs/reliability.md"),
 }
 
 
