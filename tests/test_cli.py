@@ -136,3 +136,20 @@ def test_ingest_reports_bad_files_and_stores_the_rest(runner, tmp_path, nlp):
     codes = {s["origin"].rsplit("/", 1)[-1]: s["code"] for s in run["skipped_inputs"]}
     assert codes == {"empty.txt": "empty", "blob.txt": "binary", "french.txt": "language"}
     assert all(s["reason"] for s in run["skipped_inputs"])
+
+
+def test_outlet_registry_option_rates_the_outlet(runner, article, tmp_path, valid, nlp, monkeypatch):
+    from newsgraph import reliability
+    monkeypatch.setattr(reliability, "_DEFAULT", None)   # restored afterwards, whatever the option set
+    result = runner.invoke(app, ["analyze", str(article), "--format", "json"])
+    assert json.loads(result.stdout)["source_reliability"]["rating"] == "unknown"   # never guessed
+    registry = tmp_path / "mine.tsv"
+    registry.write_text("Test Wire\tTest Wire\thigh\treliable\tmy-desk\tchecked by the desk\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(article), "--format", "json", "--outlet-registry", str(registry)])
+    assert result.exit_code == 0, result.stderr
+    rel = valid(json.loads(result.stdout))["source_reliability"]
+    assert (rel["rating"], rel["labels"], rel["provenance"]) == (
+        "high", ["reliable"], [{"source": "my-desk", "evidence": "checked by the desk"}])
+    registry.write_text("Test Wire\tTest Wire\tsplendid\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(article), "--format", "json", "--outlet-registry", str(registry)])
+    assert result.exit_code != 0 and "mine.tsv:1" in result.stdout + result.stderr

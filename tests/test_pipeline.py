@@ -14,7 +14,7 @@ def test_registry_refuses_bad_declarations(monkeypatch):
     with pytest.raises(ValueError, match="already produces"):
         pipeline.register("x", "x/1", produces=("actors",))(lambda *a: {})
     with pytest.raises(ValueError, match="requires"):
-        pipeline.register("y", "y/1", produces=("signals",), requires=("claims",))(lambda *a: {})
+        pipeline.register("y", "y/1", produces=("signals",), requires=("signals",))(lambda *a: {})
     with pytest.raises(ValueError, match="twice"):
         pipeline.register("actors", "a/2", produces=("events",))(lambda *a: {})
 

@@ -66,6 +66,12 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """newsgraph reads news articles and turns them into evidence-linked records."""
 
 
+def _use_registry(files: List[Path]) -> None:
+    if files:
+        from .reliability import use_registry
+        use_registry(files)
+
+
 @app.command()
 def analyze(
     paths: List[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
@@ -74,6 +80,8 @@ def analyze(
     date: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs without one."),
     max_bytes: Optional[int] = typer.Option(None, help="Refuse files larger than this."),
     no_language_check: bool = typer.Option(False, help="Analyse non-English input instead of skipping it."),
+    outlet_registry: List[Path] = typer.Option([], "--outlet-registry", help="An outlet registry file "
+                                               "(docs/reliability.md) read after the shipped one; repeatable."),
 ) -> None:
     """Analyse articles and print the analysis; nothing is stored.
 
@@ -86,6 +94,7 @@ def analyze(
     from .report import analysis_report
 
     try:
+        _use_registry(outlet_registry)
         inputs = iter_documents(paths, outlet=outlet, date=date, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
                                 check_language=not no_language_check)
         skipped: list[Skipped] = []
@@ -135,6 +144,8 @@ def ingest(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the analysis."),
     max_bytes: Optional[int] = typer.Option(None, help="Refuse files larger than this."),
     no_language_check: bool = typer.Option(False, help="Analyse non-English input instead of skipping it."),
+    outlet_registry: List[Path] = typer.Option([], "--outlet-registry", help="An outlet registry file "
+                                               "(docs/reliability.md) read after the shipped one; repeatable."),
     progress: bool = typer.Option(True, help="Show a progress line."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json for the final summary."),
 ) -> None:
@@ -148,6 +159,7 @@ def ingest(
                    TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=err,
                    transient=True, disable=not progress or fmt is not Format.text)
     try:
+        _use_registry(outlet_registry)
         with bar:
             task = bar.add_task("ingesting", total=None, stats="")
 

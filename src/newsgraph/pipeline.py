@@ -70,11 +70,24 @@ def _register_builtin() -> None:
         result = actors.extract_actors(doc, document)
         return {"actors": result.actors, "places": result.places}
 
+    from . import reliability
+
+    @register("reliability", reliability.EXTRACTOR_VERSION, produces=("source_reliability",))
+    def _reliability(doc, document, prior):
+        return {"source_reliability": reliability.source_reliability(document)}
+
+    from .extract import claims
+
+    @register("claims", claims.EXTRACTOR_VERSION, produces=("claims",), requires=("actors",))
+    def _claims(doc, document, prior):
+        return {"claims": claims.extract_claims(doc, document, prior["actors"])}
+
     from .extract import events
 
-    @register("events", events.EXTRACTOR_VERSION, produces=("events",), requires=("actors", "places"))
+    @register("events", events.EXTRACTOR_VERSION, produces=("events",), requires=("actors", "places", "claims"))
     def _events(doc, document, prior):
-        return {"events": events.extract_events(doc, document, prior["actors"], prior["places"])}
+        return {"events": events.extract_events(doc, document, prior["actors"], prior["places"],
+                                                claims=prior["claims"])}
 
 
 _register_builtin()

@@ -67,21 +67,25 @@ def analysis_report(obj: dict[str, Any]) -> Group:
     if obj["events"]:
         names = {a["id"]: a["name"] for a in obj["actors"]}
         table = Table(title="Events", title_justify="left")
-        for col in ("type", "status", "actor", "recipient", "date", "place", "evidence"):
+        for col in ("type", "status", "actor", "recipient", "date", "place", "claim", "evidence"):
             table.add_column(col)
         for e in obj["events"]:
             table.add_row(_t(e["type"] + (f"/{e['mode']}" if e["mode"] else ""), "bold"), _t(e["status"]),
                           _t(", ".join(names.get(a, a) for a in e["actor"])),
                           _t(", ".join(names.get(a, a) for a in e["recipient"])), _t(e["date"] or "—"),
-                          _t(e["place"]["name"] if e["place"] else "—"), _t(_clip(e["evidence"]["text"])))
+                          _t(e["place"]["name"] if e["place"] else "—"), _t(e.get("source_claim") or "—"),
+                          _t(_clip(e["evidence"]["text"])))
         parts.append(table)
     if obj["claims"]:
-        table = Table(title="Claims", title_justify="left")
-        for col in ("speaker", "kind", "check", "text"):
+        table = Table(title="Claims, most check-worthy first", title_justify="left")
+        for col in ("id", "speaker", "cue", "kind", "check", "text"):
             table.add_column(col)
         for c in sorted(obj["claims"], key=lambda c: -c["checkworthiness"]):
             sp = c["speaker"]
-            table.add_row(_t(sp.get("name") or sp["kind"]), _t(c["kind"]),
+            who = {"author": f"{sp.get('name') or 'the outlet'} (author)",
+                   "unnamed": f"UNNAMED: {sp.get('name') or '?'}"}.get(sp["kind"], sp.get("name") or sp["kind"])
+            table.add_row(_t(c["id"]), _t(who, "yellow" if sp["kind"] == "unnamed" else ""),
+                          _t(c["cue"] or "—"), _t(c["kind"]),
                           _t(f"{c['checkworthiness']:.2f}"), _t(_clip(c["text"])))
         parts.append(table)
 

@@ -20,7 +20,9 @@ document and the actors and places already resolved in it. How it decides:
    gate is unsure of), run once per document over every candidate; a candidate it finds
    likelier to be no political event than any type ("He offered no evidence") is dropped; the dictionary's CAMEO code gives the mode, Goldstein and quad class when
    it agrees with the type, otherwise the ontology's representative code for the type.
-4. **Status** (``status.event_status``), **date** (``time.time_for_token``), **place** (a
+4. **Source claim**: the innermost attributed claim (``claims.extract_claims``) whose span
+   holds the predicate ("accused Russia of arming ...": the AID event comes from the US claim).
+5. **Status** (``status.event_status``), **date** (``time.time_for_token``), **place** (a
    place mentioned in the predicate's locative phrase, else in its clause), **evidence**
    (the sentence) and a **confidence** (the type probability, lowered when a role is missing).
 """
@@ -33,11 +35,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Sequence
 
-from ..model import Actor, Document, Event, Place, Span
+from ..model import Actor, Claim, Document, Event, Place, Span
 from ..ontology import cameo, cameo_for, plover, quad_of
 from . import event_types, status as status_mod, time as time_mod
+from .claims import claim_for_offset
 
-EXTRACTOR_VERSION = "events/0.2"
+EXTRACTOR_VERSION = "events/0.3"
 TRIGGERS_FILE = "event_triggers.json"
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -340,7 +343,7 @@ def _choose_type(c: Candidate, pred, overridden: bool = False) -> str:
 
 
 def extract_events(doc, document: Document, actors: Sequence[Actor], places: Sequence[Place],
-                   *, model=None) -> tuple[Event, ...]:
+                   *, model=None, claims: Sequence[Claim] = ()) -> tuple[Event, ...]:
     tok_actor = _token_map(doc, actors)
     found = candidates(doc, tok_actor)
     if not found:
@@ -385,7 +388,8 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
         events.append(Event(
             id=f"e{n}", type=etype, mode=mode, cameo=code.code, goldstein=code.goldstein,
             quad=quad_of(etype),
-            actor=c.actors, recipient=c.recipients, status=status, source_claim=None,
+            actor=c.actors, recipient=c.recipients, status=status,
+            source_claim=(lambda cl: cl.id if cl is not None else None)(claim_for_offset(claims, ptok.idx)),
             date=date, place=_place_for(doc[c.predicate], tok_place, by_id, c.actor_heads + c.recipient_heads),
             evidence=_sentence_span(doc, document.text, doc[c.predicate].sent),
             confidence=round(min(max(confidence, 0.0), 1.0), 3)))

@@ -1,0 +1,341 @@
+"""Claims and their speakers: who says what, sentence by sentence.
+
+``extract_claims(doc, document, actors)`` is a pure function of the parsed document and its
+resolved actors. Every sentence that asserts something gives one claim or more:
+
+1. **Reported speech.** A reporting verb (``data/claim_cues.json``: said, told, accused,
+   restated, specified, denied, claimed...) whose complement is a clause ("said that ...",
+   "specified that ..."), a quotation, a to-clause ("vowed to ...") or, for accusations, an
+   of/for-clause ("accused Russia of arming ...") makes a claim of that complement, spoken by
+   the verb's subject (in the passive, by its by-agent; a participle without a subject takes
+   its clause's: "..., claiming Washington had ...").
+2. **"According to X"** makes the rest of the sentence X's claim.
+3. **Impersonal attribution** ("it is understood that ...", "... is believed to ...") makes
+   an unnamed claim.
+4. Any other sentence is the **author's** claim (the outlet's).
+
+Speakers resolve through the actors already found, so a pronoun the actor extractor linked
+("Later he specified that ...") is the person named before. A subject that stands for no one
+in particular ("sources say", "a number of media reports", "leading experts conclude",
+"officials said" with no country) is an **unnamed** speaker, which the report makes visible.
+
+Each claim gets a **kind** (question, prediction, opinion, fact: from its words, in that order
+of precedence) and a **check-worthiness** score in 0..1 (``checkworthiness``: a transparent
+heuristic for now; see docs/claims.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Sequence
+
+from ..model import Actor, Claim, Document, Span, Speaker
+
+EXTRACTOR_VERSION = "claims/0.1"
+CUES_FILE = "claim_cues.json"
+
+QUOTES = "\"“”«»"
+_OPEN_CLOSE = re.compile(r"[\"“”«»]")
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+PERSON_KINDS = frozenset({"person"})
+ORG_KINDS = frozenset({"organization", "country", "group", "igo", "city", "unknown"})
+WH_WORDS = frozenset({"why", "how", "whether", "what", "where", "when", "who", "if"})
+QUANTIFIERS = frozenset({"number", "lot", "majority", "plenty", "host", "couple", "handful", "series",
+                         "range", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
+                         "some", "many", "most", "all", "several", "few"})
+RELATIVE = frozenset({"who", "which", "that", "whom"})
+HEDGES = frozenset({"may", "might", "could", "reportedly", "allegedly", "possibly", "perhaps",
+                    "apparently", "seemingly", "rumoured", "rumored", "supposedly"})
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict:
+    raw = json.loads(resources.files("newsgraph").joinpath("data", CUES_FILE).read_text("utf-8"))
+    return {
+        "reporting": frozenset(raw["reporting_verbs"]),
+        "object_speaker": frozenset(raw["object_is_speaker_verbs"]),
+        "according": tuple(raw["according_to"]),
+        "unnamed": frozenset(raw["unnamed"]),
+        "impersonal": frozenset(raw["impersonal"]),
+        "opinion": frozenset(raw["opinion"]),
+        "prediction": frozenset(raw["prediction"]),
+    }
+
+
+# ------------------------------------------------------------------ spans
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip spaces, quotation marks and closing punctuation at the ends of a claim."""
+    while start < end and (text[start].isspace() or text[start] in QUOTES or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in QUOTES or text[end - 1] in ",;:.!"):
+        end -= 1
+    return start, end
+
+
+def _char_span(tokens) -> tuple[int, int]:
+    toks = sorted(tokens, key=lambda t: t.i)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _sentence_bounds(text: str, sent) -> tuple[int, int]:
+    start, end = sent.start_char, sent.end_char
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quoted stretches inside [start, end): pairs of quotation marks."""
+    marks = [m.start() for m in _OPEN_CLOSE.finditer(text, start, end)]
+    return [(marks[k] + 1, marks[k + 1]) for k in range(0, len(marks) - 1, 2)]
+
+
+# ------------------------------------------------------------------ speakers
+
+def _subject(verb):
+    """(subject head, passive) of a verb, inherited from the clause a participle or an
+    xcomp/conj hangs from ("..., claiming Washington had ...")."""
+    t = verb
+    for _ in range(4):
+        for c in t.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c, False
+            if c.dep_ == "nsubjpass":
+                return c, True
+        if t.dep_ in ("xcomp", "conj", "advcl", "acl") and t.head.i != t.i:
+            t = t.head
+            continue
+        break
+    return None, False
+
+
+def _agent(verb):
+    for c in verb.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _phrase_text(tok) -> str:
+    toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct") or t.i == tok.i]
+    lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+    return tok.doc[lo:hi + 1].text
+
+
+def _antecedent(tok, tok_actor: dict[int, Actor]):
+    """What a relative "who" stands for: the person the noun phrase names, climbing from the
+    word the parser attached the clause to ("Kabulov, the envoy for Afghanistan, who ...")."""
+    t = tok
+    for _ in range(5):
+        a = tok_actor.get(t.i)
+        if a is not None and a.kind == "person":
+            return t
+        if t.dep_ not in ("pobj", "prep", "appos", "compound") or t.head.i == t.i:
+            break
+        t = t.head
+    return tok
+
+
+def _speaker_of(tok, tok_actor: dict[int, Actor]) -> Speaker:
+    """The speaker a subject (or according-to object) phrase stands for."""
+    c = cues()
+    actor = tok_actor.get(tok.i)
+    if actor is None:   # "Russia's foreign minister Sergei Lavrov": an actor inside the head phrase
+        for t in tok.subtree:
+            if t.dep_ in ("relcl", "acl"):
+                continue
+            if t.i in tok_actor and (t.head.i == tok.i or t.dep_ in ("compound", "appos", "poss")):
+                actor = tok_actor[t.i]
+                if actor.kind == "person":
+                    break
+    head_word = tok.lemma_.lower()
+    if actor is None and head_word in QUANTIFIERS:   # "a number of media reports"
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        inner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if inner is not None:
+            found = _speaker_of(inner, tok_actor)
+            return Speaker(found.kind, _phrase_text(tok), found.actor)
+    if actor is not None and actor.kind != "agent":
+        kind = "person" if actor.kind in PERSON_KINDS else "organization"
+        return Speaker(kind, actor.name, actor.id)
+    phrase = _phrase_text(tok)
+    if actor is not None:   # "officials said": a sector, no one named
+        return Speaker("unnamed", phrase, actor.id)
+    if head_word in c["unnamed"] or tok.lower_ in c["unnamed"]:
+        return Speaker("unnamed", phrase, None)
+    if tok.ent_type_ == "PERSON" or tok.lower_ in ("he", "she"):
+        return Speaker("person", phrase, None)
+    if tok.lower_ in ("i", "we", "they", "it", "this", "that"):
+        return Speaker("unnamed", phrase, None)
+    return Speaker("organization", phrase, None)
+
+
+# ------------------------------------------------------------------ what a verb reports
+
+def _content(verb, text: str, sent_bounds: tuple[int, int]) -> tuple[int, int] | None:
+    """Character span of what a reporting verb reports, or None."""
+    lemma = verb.lemma_.lower()
+    for c in verb.children:
+        if c.dep_ == "ccomp":
+            toks = sorted(c.subtree, key=lambda t: t.i)
+            if toks[0].lower_ in WH_WORDS:   # "explain why ...", "asked whether ...": no assertion
+                return None
+            while len(toks) > 1 and (toks[0].dep_ == "mark" or toks[0].is_punct):
+                toks = toks[1:]              # "said that ...": the claim starts after "that"
+            return _char_span(toks)
+    for c in verb.children:
+        if c.dep_ == "xcomp" and lemma in ("vow", "pledge", "promise", "threaten", "claim", "deny", "admit"):
+            return _char_span(list(c.subtree))
+        if c.dep_ == "prep" and c.lower_ in ("of", "for") and lemma in ("accuse", "blame", "charge", "suspect",
+                                                                      "criticize", "criticise", "condemn"):
+            return _char_span([t for t in c.subtree if t.i != c.i])
+    if any(c.dep_ == "nsubjpass" and c.lower_ != "it" for c in verb.children):
+        return None   # "The meeting was restated by Kabulov": what is restated is the subject
+    # a quotation in the sentence, outside which the verb stands: '"...," he said.'
+    for a, b in _quoted(text, *sent_bounds):
+        if not (a <= verb.idx < b) and b - a > 12:
+            return a, b
+    return None
+
+
+def _kind(tokens, text: str) -> str:
+    c = cues()
+    if text.rstrip().endswith("?"):
+        return "question"
+    words = {t.lower_ for t in tokens} | {t.lemma_.lower() for t in tokens}
+    if any(t.dep_ in ("aux",) and t.lower_ in c["prediction"] for t in tokens) or \
+            words & {"expected", "likely", "unlikely", "forecast", "predict", "going"}:
+        return "prediction"
+    if words & c["opinion"]:
+        return "opinion"
+    return "fact"
+
+
+def checkworthiness(tokens, kind: str, speaker: Speaker) -> float:
+    """Heuristic check-worthiness in 0..1 (docs/claims.md): verifiable facts (numbers, dates,
+    named actors) rank high, opinion, prediction and questions low; a claim no one is named
+    for (the author's own, or an unnamed source's) ranks higher, hedged claims lower."""
+    base = {"fact": 0.55, "opinion": 0.25, "prediction": 0.2, "question": 0.05}[kind]
+    toks = list(tokens)
+    if any(t.like_num or t.ent_type_ in ("DATE", "CARDINAL", "PERCENT", "MONEY", "QUANTITY") for t in toks):
+        base += 0.12
+    if any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in toks):
+        base += 0.1
+    if speaker.kind in ("author", "unnamed") and kind == "fact":
+        base += 0.1
+    if any(t.lower_ in HEDGES for t in toks):
+        base -= 0.15
+    if len(toks) < 5:
+        base -= 0.2
+    return round(min(max(base, 0.0), 1.0), 3)
+
+
+# ------------------------------------------------------------------ the extractor
+
+def _token_actor(doc, actors: Iterable[Actor]) -> dict[int, Actor]:
+    out: dict[int, Actor] = {}
+    for a in actors:
+        for m in a.mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                for t in span:
+                    out.setdefault(t.i, a)
+    return out
+
+
+def _impersonal(verb):
+    """The "it" of "it is understood / believed / well known that ...", or None."""
+    if verb.lemma_.lower() not in cues()["impersonal"]:
+        return None
+    for holder in (verb, verb.head) if verb.dep_ == "acomp" else (verb,):
+        it = next((c for c in holder.children if c.dep_ in ("nsubjpass", "nsubj") and c.lower_ == "it"), None)
+        if it is not None and (holder is not verb or it.dep_ == "nsubjpass"):
+            return it
+    return None
+
+
+def _according_to(sent) -> tuple[object, tuple[int, int]] | None:
+    """("according to" object head, the phrase's char span) in a sentence."""
+    for t in sent:
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            to = t.doc[t.i + 1]
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) or \
+                next((c for c in t.children if c.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            toks = [t, to] + list(obj.subtree)
+            return obj, _char_span(toks)
+    return None
+
+
+def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Claim, ...]:
+    text = document.text
+    c = cues()
+    tok_actor = _token_actor(doc, actors)
+    author = Speaker("author", document.source, None)
+    found: list[tuple[int, int, Speaker, str | None]] = []
+    for sent in doc.sents:
+        s_start, s_end = _sentence_bounds(text, sent)
+        if s_end - s_start < 3 or not any(t.pos_ in ("VERB", "AUX") for t in sent):
+            continue
+        attributed = False
+        for v in sent:
+            if v.pos_ != "VERB":
+                continue
+            impersonal = _impersonal(v)
+            if v.lemma_.lower() not in c["reporting"] and impersonal is None:
+                continue
+            content = _content(v, text, (s_start, s_end))
+            if content is None:
+                continue
+            subj, passive = _subject(v)
+            if impersonal is not None:
+                speaker = Speaker("unnamed", doc[impersonal.i:v.i + 1].text, None)   # "it is understood"
+            elif passive:
+                agent = _agent(v)
+                if agent is None:
+                    continue
+                speaker = _speaker_of(agent, tok_actor)
+            elif subj is None:
+                continue
+            else:
+                if subj.lower_ in RELATIVE and v.dep_ == "relcl":
+                    subj = _antecedent(v.head, tok_actor)   # "Kabulov, the Kremlin's envoy, who told ..."
+                speaker = _speaker_of(subj, tok_actor)
+            cue = v.text + "".join(" " + ch.text for ch in v.children if ch.dep_ == "prt")
+            a, b = _trim(text, *content)
+            if b > a:
+                found.append((a, b, speaker, cue))
+                attributed = True
+        acc = _according_to(sent)
+        if acc is not None:
+            obj, (p0, p1) = acc
+            left, right = _trim(text, s_start, p0), _trim(text, p1, s_end)
+            a, b = max((left, right), key=lambda r: r[1] - r[0])
+            if b - a > 10:
+                found.append((a, b, _speaker_of(obj, tok_actor), "according to"))
+                attributed = True
+        if not attributed:
+            a, b = _trim(text, s_start, s_end)
+            if b > a:
+                found.append((a, b, author, None))
+    claims = []
+    for n, (a, b, speaker, cue) in enumerate(sorted(found, key=lambda f: (f[0], -f[1])), start=1):
+        span = doc.char_span(a, b, alignment_mode="expand")
+        tokens = list(span) if span is not None else []
+        kind = _kind(tokens, text[a:b + 1])
+        claims.append(Claim(id=f"c{n}", span=Span.of(text, a, b), speaker=speaker, cue=cue, kind=kind,
+                            checkworthiness=checkworthiness(tokens, kind, speaker)))
+    return tuple(claims)
+
+
+def claim_for_offset(claims: Sequence[Claim], offset: int) -> Claim | None:
+    """The innermost attributed (not the author's) claim whose span holds a character offset."""
+    inside = [c for c in claims if c.speaker.kind != "author" and c.span.start <= offset < c.span.end]
+    return min(inside, key=lambda c: c.span.end - c.span.start) if inside else None

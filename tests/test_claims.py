@@ -1,0 +1,92 @@
+"""Claims and speakers on hand-written sentences (not from any data set)."""
+
+import pytest
+
+from newsgraph.pipeline import analyze
+
+pytestmark = pytest.mark.model
+
+
+def claims_of(nlp, valid, text, **meta):
+    obj = valid(analyze(text, nlp=nlp, date="2024-05-01", **meta).to_dict())
+    return obj, obj["claims"]
+
+
+def one(claims, **want):
+    found = [c for c in claims if all(
+        (c["speaker"][k[8:]] if k.startswith("speaker_") else c[k]) == v for k, v in want.items())]
+    assert len(found) == 1, [(c["speaker"], c["cue"], c["text"]) for c in claims]
+    return found[0]
+
+
+def test_reported_speech_has_the_subject_as_speaker_and_the_clause_as_claim(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Sergei Lavrov said that Russia had never supplied weapons to the Taliban.")
+    c = one(claims, cue="said")
+    assert c["speaker"] == {"kind": "person", "name": "Sergey Lavrov", "actor": "person:sergey-lavrov"}
+    assert c["text"] == "Russia had never supplied weapons to the Taliban"
+
+
+def test_a_pronoun_in_a_later_sentence_is_the_person_named_before(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Sergei Lavrov met reporters in Moscow on Wednesday. "
+                                      "Later he specified that Washington had handed over no evidence.")
+    c = one(claims, cue="specified")
+    assert c["speaker"]["actor"] == "person:sergey-lavrov"
+    assert c["text"] == "Washington had handed over no evidence"
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Well-informed sources say that the minister will resign next week.", "Well-informed sources"),
+    ("A number of media reports claimed that the ceasefire had collapsed.", "A number of media reports"),
+    ("Leading experts conclude that the sanctions have failed.", "Leading experts"),
+    ("It is understood that the talks will resume in May.", "It is understood"),
+])
+def test_vague_attribution_is_an_unnamed_speaker(nlp, valid, text, name):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, speaker_kind="unnamed")
+    assert c["speaker"]["name"] == name and c["speaker"]["actor"] is None
+
+
+def test_according_to_makes_the_rest_of_the_sentence_the_claim(nlp, valid):
+    _, claims = claims_of(nlp, valid, "According to the United Nations, 300 civilians were killed in the fighting.")
+    c = one(claims, cue="according to")
+    assert (c["speaker"]["kind"], c["speaker"]["actor"]) == ("organization", "org:united-nations")
+    assert c["text"] == "300 civilians were killed in the fighting"
+
+
+def test_a_direct_quote_is_the_claim_of_the_verb_outside_it(nlp, valid):
+    _, claims = claims_of(nlp, valid, "\u201cWe will never negotiate under fire,\u201d Volodymyr Zelensky told reporters.")
+    c = one(claims, cue="told")
+    assert c["speaker"]["name"] == "Volodymyr Zelensky"
+    assert c["text"] == "We will never negotiate under fire" and c["kind"] == "prediction"
+
+
+def test_an_accusation_is_a_claim_and_its_content_event_points_to_it(nlp, valid):
+    obj, claims = claims_of(nlp, valid, "The US accuses Russia of supplying weapons to the Taliban.")
+    c = one(claims, cue="accuses")
+    assert c["speaker"]["actor"] == "country:USA" and c["text"] == "supplying weapons to the Taliban"
+    supply = [e for e in obj["events"] if e["actor"] == ["country:RUS"]]
+    assert [(e["status"], e["source_claim"]) for e in supply] == [("alleged", c["id"])]
+    accuse = [e for e in obj["events"] if e["actor"] == ["country:USA"]]
+    assert [e["source_claim"] for e in accuse] == [None]   # the accusation itself is the outlet's report
+
+
+def test_unattributed_sentences_are_the_authors_and_facts_outrank_opinions(nlp, valid):
+    _, claims = claims_of(nlp, valid, "The US continues to occupy parts of Afghanistan to protect its "
+                                      "appropriation of lithium. The history of the relationship is full of "
+                                      "contradictions. Why does this matter?", outlet="The Example Post")
+    assert {c["speaker"]["kind"] for c in claims} == {"author"}
+    assert {c["speaker"]["name"] for c in claims} == {"The Example Post"}
+    fact, opinion, question = claims
+    assert (fact["kind"], opinion["kind"], question["kind"]) == ("fact", "opinion", "question")
+    assert fact["checkworthiness"] > opinion["checkworthiness"] > question["checkworthiness"]
+
+
+def test_explaining_why_asserts_nothing(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Lavrov added that the Americans should explain why drug production grew.")
+    assert [c["cue"] for c in claims] == ["added"]
+
+
+def test_it_is_well_known_is_an_unnamed_source(nlp, valid):
+    _, claims = claims_of(nlp, valid, "It is also well known that opium production exploded after 2001.")
+    c = one(claims, speaker_kind="unnamed")
+    assert c["text"] == "opium production exploded after 2001"
