@@ -42,10 +42,23 @@ _OPEN_CLOSE = re.compile(r"[\"“”«»]")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 PERSON_KINDS = frozenset({"person"})
 ORG_KINDS = frozenset({"organization", "country", "group", "igo", "city", "unknown"})
+NAMING_VERBS = frozenset({"call", "describe", "dismiss", "brand", "label", "term", "characterize",
+                          "characterise", "denounce"})
+SPEECH_NOUNS = frozenset({"accusation", "allegation", "claim", "statement", "assertion", "warning",
+                          "denial", "charge", "insistence", "suggestion", "assurance"})
 WH_WORDS = frozenset({"why", "how", "whether", "what", "where", "when", "who", "if"})
 QUANTIFIERS = frozenset({"number", "lot", "majority", "plenty", "host", "couple", "handful", "series",
                          "range", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
                          "some", "many", "most", "all", "several", "few"})
+FIRST_PERSON = frozenset({"i", "we"})
+# head nouns of a source that has no name: "a senior official", "Russian officials", "a source"
+UNNAMED_PEOPLE = frozenset("""official officials source sources diplomat diplomats commander commanders
+    expert experts analyst analysts aide aides insider insiders witness witnesses resident residents
+    observer observers someone people person""".split())
+# nouns of an office a named person holds: "the minister said" is the minister named before
+PERSON_ROLES = frozenset("""minister president spokesman spokeswoman spokesperson ambassador envoy
+    secretary chancellor premier governor mayor commander general chief director leader head
+    senator representative lawmaker official prosecutor judge king queen prince emir""".split())
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 HEDGES = frozenset({"may", "might", "could", "reportedly", "allegedly", "possibly", "perhaps",
                     "apparently", "seemingly", "rumoured", "rumored", "supposedly"})
@@ -142,9 +155,43 @@ def _antecedent(tok, tok_actor: dict[int, Actor]):
     return tok
 
 
-def _speaker_of(tok, tok_actor: dict[int, Actor]) -> Speaker:
+class _Context:
+    """What the document has said so far: for pronouns and definite descriptions of speakers."""
+
+    def __init__(self, doc, tok_actor: dict[int, Actor], author: Speaker):
+        self.doc, self.tok_actor, self.author = doc, tok_actor, author
+        self.last: dict[str, tuple[int, Speaker]] = {}   # speaker kind -> (sentence start, speaker)
+        self.persons = sorted({(i, a.id): a for i, a in tok_actor.items() if a.kind == "person"}.items())
+
+    def said(self, tok, speaker: Speaker) -> None:
+        if speaker.kind in ("person", "organization") and speaker.actor:
+            self.last[speaker.kind] = (tok.sent.start, speaker)
+        if speaker.kind == "person" or (speaker.kind == "unnamed" and speaker.name
+                                        and not speaker.name.lower().endswith("s")):
+            self.last["he/she"] = (tok.sent.start, speaker)   # "a doctor ... said"; later "he said"
+
+    def recent(self, kind: str, tok, sentences: int = 4) -> Speaker | None:
+        """The last speaker of a kind within a few sentences before ``tok``."""
+        got = self.last.get(kind)
+        if got is None:
+            return None
+        starts = [s.start for s in self.doc.sents if got[0] <= s.start <= tok.sent.start]
+        return got[1] if len(starts) <= sentences + 1 else None
+
+    def person_before(self, tok, role: str | None = None) -> Speaker | None:
+        """The last person actor mentioned before ``tok`` (whose role holds ``role``, if given)."""
+        for (i, _), a in reversed(self.persons):
+            if i < tok.i and (role is None or (a.role and role in a.role.lower())):
+                return Speaker("person", a.name, a.id)
+        return None
+
+
+def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None) -> Speaker:
     """The speaker a subject (or according-to object) phrase stands for."""
     c = cues()
+    low = tok.lower_
+    if ctx is not None and low in FIRST_PERSON and not _in_quote(tok):
+        return ctx.author   # "we say" in an opinion piece: the author
     actor = tok_actor.get(tok.i)
     if actor is None:   # "Russia's foreign minister Sergei Lavrov": an actor inside the head phrase
         for t in tok.subtree:
@@ -159,21 +206,47 @@ def _speaker_of(tok, tok_actor: dict[int, Actor]) -> Speaker:
         of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         inner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         if inner is not None:
-            found = _speaker_of(inner, tok_actor)
+            found = _speaker_of(inner, tok_actor, ctx)
             return Speaker(found.kind, _phrase_text(tok), found.actor)
+    phrase = _phrase_text(tok)
+    named_person = actor is not None and actor.kind == "person"
+    if not named_person and (head_word in UNNAMED_PEOPLE or low in UNNAMED_PEOPLE):
+        # "a senior State Department official", "Russian officials", "U.S. commanders"
+        return Speaker("unnamed", phrase, actor.id if actor is not None else None)
     if actor is not None and actor.kind != "agent":
         kind = "person" if actor.kind in PERSON_KINDS else "organization"
         return Speaker(kind, actor.name, actor.id)
-    phrase = _phrase_text(tok)
-    if actor is not None:   # "officials said": a sector, no one named
-        return Speaker("unnamed", phrase, actor.id)
-    if head_word in c["unnamed"] or tok.lower_ in c["unnamed"]:
+    if actor is not None:   # a bare agent: "officials said" is unnamed, "the ministry said" is someone
+        indefinite = tok.tag_ in ("NNS", "NNPS") or any(
+            d.dep_ == "det" and d.lower_ in ("a", "an", "some", "several", "one") for d in tok.children)
+        return Speaker("unnamed" if indefinite else "organization", phrase, actor.id)
+    if head_word in c["unnamed"] or low in c["unnamed"]:
         return Speaker("unnamed", phrase, None)
-    if tok.ent_type_ == "PERSON" or tok.lower_ in ("he", "she"):
+    if ctx is not None:
+        if low in ("he", "she"):
+            return (ctx.recent("he/she", tok, 2) or ctx.recent("person", tok) or ctx.person_before(tok)
+                    or Speaker("person", phrase, None))
+        if low in ("it", "they") and tok.dep_ != "nsubjpass":
+            found = ctx.recent("organization", tok)
+            if found is not None:
+                return found
+        if head_word in PERSON_ROLES and any(d.lower_ == "the" for d in tok.children):
+            found = ctx.person_before(tok, head_word) or ctx.recent("person", tok)
+            if found is not None:
+                return found   # "the minister said": the minister named before
+    if tok.ent_type_ == "PERSON" or low in ("he", "she") or any(
+            a.dep_ == "appos" and a.lemma_.lower() in PERSON_ROLES for a in tok.children):
         return Speaker("person", phrase, None)
-    if tok.lower_ in ("i", "we", "they", "it", "this", "that"):
+    if low in ("i", "we", "they", "it", "this", "that"):
         return Speaker("unnamed", phrase, None)
     return Speaker("organization", phrase, None)
+
+
+def _in_quote(tok) -> bool:
+    """Whether a token lies between quotation marks of its sentence."""
+    sent = tok.sent
+    marks = [t.i for t in sent if t.text in QUOTES or t.text in ("``", "''")]
+    return sum(1 for m in marks if m < tok.i) % 2 == 1
 
 
 # ------------------------------------------------------------------ what a verb reports
@@ -189,6 +262,12 @@ def _content(verb, text: str, sent_bounds: tuple[int, int]) -> tuple[int, int] |
             while len(toks) > 1 and (toks[0].dep_ == "mark" or toks[0].is_punct):
                 toks = toks[1:]              # "said that ...": the claim starts after "that"
             return _char_span(toks)
+    if lemma in NAMING_VERBS:   # "called it fake news", "described the report as baseless"
+        for c in verb.children:
+            if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as"):
+                toks = [t for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)]
+                if toks:
+                    return _char_span(toks)
     for c in verb.children:
         if c.dep_ == "xcomp" and lemma in ("vow", "pledge", "promise", "threaten", "claim", "deny", "admit"):
             return _char_span(list(c.subtree))
@@ -197,6 +276,12 @@ def _content(verb, text: str, sent_bounds: tuple[int, int]) -> tuple[int, int] |
             return _char_span([t for t in c.subtree if t.i != c.i])
     if any(c.dep_ == "nsubjpass" and c.lower_ != "it" for c in verb.children):
         return None   # "The meeting was restated by Kabulov": what is restated is the subject
+    if verb.dep_ in ("parataxis", "ccomp") and verb.head.i != verb.i and verb.head.i > verb.i - 30:
+        # "The US accusation, Lavrov made clear, is fake news": the clause around it
+        inner = {t.i for t in verb.subtree}
+        rest = [t for t in verb.sent if t.i not in inner and not t.is_punct]
+        if verb.dep_ == "parataxis" and len(rest) >= 3:
+            return _char_span(rest)
     # a quotation in the sentence, outside which the verb stands: '"...," he said.'
     for a, b in _quoted(text, *sent_bounds):
         if not (a <= verb.idx < b) and b - a > 12:
@@ -279,6 +364,7 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
     c = cues()
     tok_actor = _token_actor(doc, actors)
     author = Speaker("author", document.source, None)
+    ctx = _Context(doc, tok_actor, author)
     found: list[tuple[int, int, Speaker, str | None]] = []
     for sent in doc.sents:
         s_start, s_end = _sentence_bounds(text, sent)
@@ -291,6 +377,8 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
             impersonal = _impersonal(v)
             if v.lemma_.lower() not in c["reporting"] and impersonal is None:
                 continue
+            if v.dep_ == "xcomp" and v.head.lemma_.lower() in ("seem", "appear"):
+                continue   # "seems to think he can...": the author's reading, not a claim of his
             content = _content(v, text, (s_start, s_end))
             if content is None:
                 continue
@@ -301,13 +389,14 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 agent = _agent(v)
                 if agent is None:
                     continue
-                speaker = _speaker_of(agent, tok_actor)
+                speaker = _speaker_of(agent, tok_actor, ctx)
             elif subj is None:
                 continue
             else:
                 if subj.lower_ in RELATIVE and v.dep_ == "relcl":
                     subj = _antecedent(v.head, tok_actor)   # "Kabulov, the Kremlin's envoy, who told ..."
-                speaker = _speaker_of(subj, tok_actor)
+                speaker = _speaker_of(subj, tok_actor, ctx)
+                ctx.said(v, speaker)
             cue = v.text + "".join(" " + ch.text for ch in v.children if ch.dep_ == "prt")
             a, b = _trim(text, *content)
             if b > a:
@@ -319,12 +408,32 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
             left, right = _trim(text, s_start, p0), _trim(text, p1, s_end)
             a, b = max((left, right), key=lambda r: r[1] - r[0])
             if b - a > 10:
-                found.append((a, b, _speaker_of(obj, tok_actor), "according to"))
+                speaker = _speaker_of(obj, tok_actor, ctx)
+                ctx.said(obj, speaker)
+                found.append((a, b, speaker, "according to"))
+                attributed = True
+        for n_tok in sent:   # "Pompeo's accusation that Moscow supplies weapons"
+            if n_tok.pos_ != "NOUN" or n_tok.lemma_.lower() not in SPEECH_NOUNS:
+                continue
+            clause = next((ch for ch in n_tok.children if ch.dep_ in ("acl", "ccomp")
+                           and any(g.dep_ == "mark" and g.lower_ == "that" for g in ch.children)), None)
+            holder = next((ch for ch in n_tok.children if ch.dep_ == "poss"), None) or next(
+                (g for ch in n_tok.children if ch.dep_ == "prep" and ch.lower_ in ("by", "from")
+                 for g in ch.children if g.dep_ == "pobj"), None)
+            if clause is None or holder is None:
+                continue
+            toks = [t for t in sorted(clause.subtree, key=lambda t: t.i)]
+            while len(toks) > 1 and toks[0].dep_ == "mark":
+                toks = toks[1:]
+            a, b = _trim(text, *_char_span(toks))
+            if b > a:
+                found.append((a, b, _speaker_of(holder, tok_actor, ctx), n_tok.text))
                 attributed = True
         if not attributed:
             a, b = _trim(text, s_start, s_end)
             if b > a:
                 found.append((a, b, author, None))
+    found = _spread_quotes(text, found)
     claims = []
     for n, (a, b, speaker, cue) in enumerate(sorted(found, key=lambda f: (f[0], -f[1])), start=1):
         span = doc.char_span(a, b, alignment_mode="expand")
@@ -333,6 +442,46 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
         claims.append(Claim(id=f"c{n}", span=Span.of(text, a, b), speaker=speaker, cue=cue, kind=kind,
                             checkworthiness=checkworthiness(tokens, kind, speaker)))
     return tuple(claims)
+
+
+def _quote_regions(text: str) -> list[tuple[int, int]]:
+    """Stretches between paired quotation marks (curly marks by direction, straight in turn)."""
+    out, open_at = [], None
+    for m in _OPEN_CLOSE.finditer(text):
+        ch = m.group()
+        if ch in "“«" or (ch == '"' and open_at is None):
+            open_at = m.start() + 1
+        elif open_at is not None:
+            out.append((open_at, m.start()))
+            open_at = None
+    return out
+
+
+def _spread_quotes(text: str, found: list) -> list:
+    """A quotation over several sentences is one speaker's: the sentences of it that no verb
+    attributes ("Not one. We have asked..." before '..., Lavrov told journalists') get the
+    speaker and cue of the attributed claim inside the same quotation."""
+    if not _OPEN_CLOSE.search(text):
+        return found
+    quoted = _quote_regions(text)
+    out = []
+    for a, b, speaker, cue in found:
+        if speaker.kind == "author":
+            region = next((r for r in quoted if r[0] - 1 <= a and b <= r[1] + 1), None)
+            if region is not None:
+                owner = next((f for f in found if f[2].kind != "author"
+                              and f[0] < region[1] and f[1] > region[0]), None)
+                if owner is None:
+                    # a quotation that goes on after an attributed one in the same paragraph:
+                    # '"...," Noorzai said by telephone. "Our forces resisted bravely."'
+                    before = [f for f in found if f[2].kind != "author" and f[1] <= region[0]
+                              and "\n" not in text[f[1]:region[0]]
+                              and any(q[0] - 1 <= f[0] and f[1] <= q[1] + 1 for q in quoted)]
+                    owner = max(before, key=lambda f: f[1]) if before else None
+                if owner is not None:
+                    speaker, cue = owner[2], owner[3]
+        out.append((a, b, speaker, cue))
+    return out
 
 
 def claim_for_offset(claims: Sequence[Claim], offset: int) -> Claim | None:
