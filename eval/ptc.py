@@ -1,0 +1,131 @@
+"""Propaganda detection on the real gold data (PTC, SemEval-2020 Task 11, 308 articles).
+
+    .venv/bin/python eval/ptc.py                          # 5-fold cross-validation by article
+    .venv/bin/python eval/ptc.py --cache /tmp/ptc-enc     # reuse encoder outputs between runs
+
+Reads ../shared/data/claims/ptc (relative to the repository) and skips with a message where
+it is absent. Needs scikit-learn (the `train` extra).
+
+Cross-validation: 5 folds by article (shuffled with a fixed seed); on each fold the model is
+trained on the other four with exactly the recipe of scripts/train_propaganda.py (``fit``,
+including its threshold tuning on an inner hold-out of the training articles only) and
+applied to the held-out articles.
+
+Printed:
+- SI (span identification): precision, recall and F1 with partial overlap as in SemEval-2020
+  Task 11 (``train_propaganda.si_scores``; gold spans of all techniques merged per article).
+- TC (technique classification): micro-F1 (= accuracy) of the technique predicted for each
+  gold span, 14 classes, and precision/recall/F1 per technique.
+- Baselines for orientation: SI flagging every sentence holding a word of the loaded-language
+  lexicon; TC always answering the most frequent training technique.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+PTC = ROOT.parent / "shared" / "data" / "claims" / "ptc"
+FOLDS = 5
+SEED = 13
+
+
+def folds_by_article(n: int, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
+    order = np.random.RandomState(seed).permutation(n)
+    return [order[i::k] for i in range(k)]
+
+
+def lexicon_baseline(arts) -> dict:
+    from newsgraph import propaganda as pg
+    lex = pg.load_lexicon()
+    pred = {}
+    for a in arts:
+        spans = []
+        for s, e, toks, _ in a["chunks"]:
+            if any(pg.in_lexicon(a["text"][x:y], lex) for x, y in toks):
+                spans.append((s, e))
+        pred[a["id"]] = spans
+    return pred
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=PTC)
+    ap.add_argument("--cache", type=Path, default=None)
+    ap.add_argument("--folds", type=int, default=FOLDS)
+    args = ap.parse_args(argv)
+    if not (args.data / "articles").is_dir():
+        print(f"skipped: the PTC data is absent ({args.data})")
+        return 0
+    warnings.filterwarnings("ignore", category=UserWarning)
+    warnings.filterwarnings("ignore", message=".*converge.*")
+    import train_propaganda as tp
+    from newsgraph import propaganda as pg
+
+    t0 = time.time()
+    arts = tp.load_ptc(args.data)
+    tp.encode_articles(arts, args.cache, log=None)
+    rows = {a["id"]: tp.si_rows(a) for a in arts}
+    tcr = {a["id"]: tp.tc_rows(a) for a in arts}
+    print(f"PTC: {len(arts)} articles, {sum(len(a['spans']) for a in arts)} gold spans, "
+          f"{sum(len(r[1]) for r in rows.values())} tokens; features in {time.time() - t0:.0f} s")
+    gold = {a["id"]: tp.merge_spans((s, e) for _, s, e in a["spans"]) for a in arts}
+    pred: dict = {}
+    tc_true, tc_pred, tc_base = [], [], []
+    for k, test_idx in enumerate(folds_by_article(len(arts), args.folds)):
+        t1 = time.time()
+        test_set = set(int(i) for i in test_idx)
+        train = [a for i, a in enumerate(arts) if i not in test_set]
+        test = [arts[i] for i in sorted(test_set)]
+        config, weights = tp.fit(train, rows=rows, log=None)
+        for a in test:
+            p = pg.forward(weights, "si.", rows[a["id"]][0])[:, 1]
+            pred[a["id"]] = [(s, e) for s, e, _ in pg.decode_spans(
+                a["chunks"], p, config["threshold"], config["gap"], config["min_tokens"], a["text"],
+                config["peak"])]
+            F, y = tcr[a["id"]]
+            if len(y):
+                tc_true.extend(y.tolist())
+                tc_pred.extend(np.argmax(pg.forward(weights, "tc.", F), axis=1).tolist())
+        majority = Counter(int(v) for a in train for v in tcr[a["id"]][1]).most_common(1)[0][0]
+        tc_base.extend([majority] * sum(len(tcr[a["id"]][1]) for a in test))
+        fp, fr, ff = tp.si_scores({a["id"]: pred[a["id"]] for a in test}, {a["id"]: gold[a["id"]] for a in test})
+        print(f"fold {k + 1}: threshold {config['threshold']} gap {config['gap']} "
+              f"SI P {fp:.3f} R {fr:.3f} F1 {ff:.3f} ({time.time() - t1:.0f} s)", flush=True)
+
+    p, r, f = tp.si_scores(pred, gold)
+    bp, br, bf = tp.si_scores(lexicon_baseline(arts), gold)
+    tc_true, tc_pred = np.array(tc_true), np.array(tc_pred)
+    micro = float((tc_true == tc_pred).mean())
+    base_micro = float((tc_true == np.array(tc_base)).mean())
+    print()
+    print(f"{args.folds}-fold cross-validation by article, {len(arts)} articles")
+    print(f"SI  (partial overlap)   P {p:.3f}  R {r:.3f}  F1 {f:.3f}   "
+          f"[{sum(len(v) for v in pred.values())} predicted / {sum(len(v) for v in gold.values())} gold spans]")
+    print(f"SI  baseline (sentences with a lexicon word)  P {bp:.3f}  R {br:.3f}  F1 {bf:.3f}")
+    print(f"TC  micro-F1 on gold spans {micro:.3f}   baseline (majority class) {base_micro:.3f}")
+    print()
+    print(f"{'technique':40s} {'n':>5s} {'P':>6s} {'R':>6s} {'F1':>6s}")
+    for c, name in enumerate(pg.TECHNIQUES):
+        tp_ = int(((tc_pred == c) & (tc_true == c)).sum())
+        npred, ngold = int((tc_pred == c).sum()), int((tc_true == c).sum())
+        cp = tp_ / npred if npred else 0.0
+        cr = tp_ / ngold if ngold else 0.0
+        cf = 2 * cp * cr / (cp + cr) if cp + cr else 0.0
+        print(f"{name:40s} {ngold:5d} {cp:6.3f} {cr:6.3f} {cf:6.3f}")
+    print(f"\ntotal {time.time() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,450 @@
+"""Propaganda-technique signals on exact character spans (SemEval-2020 Task 11 style).
+
+Two stages, both numpy at run time (weights in ``data/models/propaganda/weights.npz``,
+trained by ``scripts/train_propaganda.py`` on the 308 PTC articles):
+
+1. **Span identification.** The text is cut into sentences (the caller's, or one per line,
+   split further at sentence punctuation) and spaCy tokens (tokenizer only). Each sentence
+   goes once through all-MiniLM-L6-v2 (``newsgraph.embed``), giving one contextual vector per
+   token (mean of its word pieces) and the sentence vector. A token's features are its vector,
+   the mean vector of its neighbours (two each side), the sentence vector, the document vector
+   (mean of the sentence vectors) and lexical features (a hand-written loaded-language lexicon,
+   "!", "?", quotes, capitals, position, repetition in the document). A head (logistic
+   regression or a one-hidden-layer MLP) gives each token a probability of lying inside a
+   propaganda span; runs of tokens at or above the threshold, joined across gaps of at most
+   ``gap`` tokens, are the spans. A span's score is the mean probability of its tokens.
+2. **Technique classification.** Each span gets one of the 14 SemEval-2020 techniques from a
+   classifier over the mean vector of its tokens, the vectors of its first and last tokens,
+   its sentence vector and span-level lexical cues (length, repetition of the span's words
+   in the document, "!", cue words of flag-waving, doubt, causality, authority ...).
+
+``detect(text)`` returns signals ``{technique, start, end, text, score}``; ``text`` is always
+``doc_text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .errors import NewsgraphError
+
+MODEL_DIR = Path(__file__).resolve().parent / "data" / "models" / "propaganda"
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "weights.npz"
+LEXICON_FILE = "lexicon.txt"
+
+# The 14 classes of SemEval-2020 Task 11 (PTC names) and the readable names signals carry.
+TECHNIQUES = (
+    "Appeal_to_Authority", "Appeal_to_fear-prejudice", "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy", "Causal_Oversimplification", "Doubt", "Exaggeration,Minimisation",
+    "Flag-Waving", "Loaded_Language", "Name_Calling,Labeling", "Repetition", "Slogans",
+    "Thought-terminating_Cliches", "Whataboutism,Straw_Men,Red_Herring",
+)
+READABLE = {
+    "Appeal_to_Authority": "Appeal_to_Authority",
+    "Appeal_to_fear-prejudice": "Appeal_to_Fear_Prejudice",
+    "Bandwagon,Reductio_ad_hitlerum": "Bandwagon_Reductio_ad_Hitlerum",
+    "Black-and-White_Fallacy": "Black_and_White_Fallacy",
+    "Causal_Oversimplification": "Causal_Oversimplification",
+    "Doubt": "Doubt",
+    "Exaggeration,Minimisation": "Exaggeration_Minimisation",
+    "Flag-Waving": "Flag_Waving",
+    "Loaded_Language": "Loaded_Language",
+    "Name_Calling,Labeling": "Name_Calling_Labeling",
+    "Repetition": "Repetition",
+    "Slogans": "Slogans",
+    "Thought-terminating_Cliches": "Thought_Terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring": "Whataboutism_Straw_Men_Red_Herring",
+}
+
+MAX_CHUNK_TOKENS = 96     # longer sentences are cut into chunks for the encoder (256 word pieces)
+WINDOW = 2                # neighbours each side in the token's context feature
+DIM = 384
+
+_QUOTES = set('"\'“”‘’«»')
+_STOP = frozenset("""a an the and or but of to in on at for with by from as is are was were be been
+    being it its this that these those he she they we you i his her their our your my me him them us
+    not no so if than then there here has have had do does did will would can could should may might
+    must shall just also very more most much many such what which who whom whose when where why how
+    all any some each other into over about after before up down out off only own same too""".split())
+
+# Span-level cue words for technique classification (hand-written, see MODEL_CARD.md).
+CUES = {
+    "we": "we us our ours ourselves".split(),
+    "nation": "america american americans nation national country patriot patriots patriotic "
+              "people flag homeland freedom liberty constitution sovereign sovereignty".split(),
+    "causal": "because cause causes caused therefore thus hence result results so since "
+              "consequently due leads led".split(),
+    "authority": "said says according expert experts study studies official officials report "
+                 "professor doctor scientists scientist research president pope".split(),
+    "doubt": "question questions whether why really allegedly alleged claim claims claimed "
+             "supposedly doubt doubts unclear suspicious".split(),
+    "absolute": "all every everyone everybody always never nothing none only no everything "
+                "entire whole totally completely".split(),
+    "choice": "either or choice choose must only alternative".split(),
+    "bandwagon": "everyone everybody majority millions most join popular".split(),
+    "hitler": "hitler nazi nazis fascist fascism stalin communist gestapo".split(),
+    "whatabout": "what about whataboutism but while yet meanwhile".split(),
+    "fear": "fear danger dangerous threat threaten threatens destroy destroyed risk kill killed "
+            "death die dying war attack terror".split(),
+    "exagger": "huge massive enormous biggest greatest tiny never ever worst best incredible "
+               "unprecedented extremely".split(),
+    "cliche": "period end simple fact matter it is what that's".split(),
+}
+
+_SENT_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
+# ---------------------------------------------------------------- lexicon
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> tuple[frozenset, tuple[str, ...]]:
+    """(whole words, stems) of the hand-written loaded-language lexicon."""
+    p = Path(path) if path else MODEL_DIR / LEXICON_FILE
+    words, stems = set(), []
+    if p.is_file():
+        for line in p.read_text(encoding="utf-8").splitlines():
+            line = line.strip().lower()
+            if not line or line.startswith("#"):
+                continue
+            if line.endswith("*"):
+                stems.append(line[:-1])
+            else:
+                words.add(line)
+    return frozenset(words), tuple(stems)
+
+
+def in_lexicon(word: str, lexicon=None) -> bool:
+    words, stems = lexicon or load_lexicon()
+    w = word.lower()
+    return w in words or any(w.startswith(s) for s in stems)
+
+
+# ---------------------------------------------------------------- text units
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences as character spans: one per non-blank line, each line split further after
+    sentence punctuation followed by a capital; leading/trailing blanks excluded."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        start = 0
+        for m in _SENT_RE.finditer(line):
+            out.append((pos + start, pos + m.start()))
+            start = m.end()
+        out.append((pos + start, pos + len(line)))
+        pos += len(line) + 1
+    res = []
+    for a, b in out:
+        seg = text[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        a, b = a + lead, b - trail
+        if b > a:
+            res.append((a, b))
+    return res
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    from .nlp import load_nlp
+    return load_nlp().tokenizer
+
+
+def make_chunks(text: str, sentences: Sequence[tuple[int, int]] | None = None, tokenizer=None):
+    """Encoder units: list of (start, end, [(tok_start, tok_end), ...], sentence index), tokens
+    in absolute character offsets, at most MAX_CHUNK_TOKENS tokens per chunk."""
+    sentences = split_sentences(text) if sentences is None else [tuple(s) for s in sentences]
+    tok = tokenizer or _tokenizer()
+    chunks = []
+    for si, (a, b) in enumerate(sentences):
+        a, b = max(0, int(a)), min(len(text), int(b))
+        if b <= a:
+            continue
+        toks = [(a + t.idx, a + t.idx + len(t.text)) for t in tok(text[a:b]) if not t.is_space]
+        for k in range(0, len(toks), MAX_CHUNK_TOKENS):
+            part = toks[k:k + MAX_CHUNK_TOKENS]
+            if part:
+                chunks.append((part[0][0], part[-1][1], part, si))
+    return chunks
+
+
+# ---------------------------------------------------------------- features
+def encode_chunks(text: str, chunks, encoder=None):
+    """(sentence vectors (n_chunks, 384), [per-chunk token vectors (n_tok, 384)])."""
+    if encoder is None:
+        from .embed import get_encoder
+        encoder = get_encoder()
+    texts = [text[a:b] for a, b, _, _ in chunks]
+    spans = [[(s - a, e - a) for s, e in toks] for a, b, toks, _ in chunks]
+    if not texts:
+        return np.zeros((0, DIM), np.float32), []
+    sent, tokv = encoder.encode(texts, spans=spans)
+    return np.asarray(sent, np.float32), [np.asarray(t, np.float32) for t in tokv]
+
+
+def _word_counts(text: str, tokens: Sequence[tuple[int, int]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for s, e in tokens:
+        w = text[s:e].lower()
+        if w.isalpha() and w not in _STOP:
+            counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+N_TOKEN_LEX = 20
+
+
+def token_lexical(text: str, chunks, lexicon=None) -> np.ndarray:
+    """Lexical features of every token, chunk after chunk: (n_tokens, N_TOKEN_LEX)."""
+    lexicon = lexicon or load_lexicon()
+    all_toks = [t for c in chunks for t in c[2]]
+    counts = _word_counts(text, all_toks)
+    n_chunks = max(1, len(chunks))
+    rows = []
+    for ci, (a, b, toks, si) in enumerate(chunks):
+        stext = text[a:b]
+        s_excl = "!" in stext
+        s_q = "?" in stext
+        n = len(toks)
+        inside_quote = False
+        for k, (s, e) in enumerate(toks):
+            w = text[s:e]
+            lw = w.lower()
+            is_q = w in _QUOTES or (len(w) == 1 and w in "\"'")
+            if is_q:
+                inside_quote = not inside_quote
+            rep = counts.get(lw, 0)
+            rows.append((
+                1.0 if in_lexicon(w, lexicon) else 0.0,
+                1.0 if w == "!" else 0.0,
+                1.0 if w == "?" else 0.0,
+                1.0 if is_q else 0.0,
+                1.0 if inside_quote and not is_q else 0.0,
+                1.0 if (w.isupper() and len(w) > 1 and w.isalpha()) else 0.0,
+                1.0 if (w[:1].isupper() and k > 0) else 0.0,
+                1.0 if not any(ch.isalnum() for ch in w) else 0.0,
+                1.0 if lw in _STOP else 0.0,
+                k / max(1, n - 1),
+                1.0 if k == 0 else 0.0,
+                1.0 if k == n - 1 else 0.0,
+                math.log1p(n) / 5.0,
+                1.0 if s_excl else 0.0,
+                1.0 if s_q else 0.0,
+                ci / n_chunks,
+                1.0 if si == 0 else 0.0,
+                math.log1p(max(0, rep - 1)) / 3.0,
+                1.0 if w.startswith("#") else 0.0,
+                min(len(w), 20) / 20.0,
+            ))
+    return np.asarray(rows, np.float32).reshape(-1, N_TOKEN_LEX)
+
+
+def token_features(text: str, chunks, sent_vecs, tok_vecs, lexicon=None) -> np.ndarray:
+    """The span-identification feature matrix: one row per token, chunk after chunk."""
+    if not chunks:
+        return np.zeros((0, 4 * DIM + N_TOKEN_LEX), np.float32)
+    doc_vec = sent_vecs.mean(axis=0)
+    doc_vec = doc_vec / max(1e-9, float(np.linalg.norm(doc_vec)))
+    blocks = []
+    for ci, tv in enumerate(tok_vecs):
+        n = len(tv)
+        csum = np.vstack([np.zeros((1, DIM), np.float32), np.cumsum(tv, axis=0)])
+        idx = np.arange(n)
+        lo = np.clip(idx - WINDOW, 0, n)
+        hi = np.clip(idx + WINDOW + 1, 0, n)
+        cnt = (hi - lo - 1).clip(min=1)[:, None]
+        ctx = (csum[hi] - csum[lo] - tv) / cnt
+        blocks.append(np.hstack([tv, ctx, np.repeat(sent_vecs[ci][None], n, 0),
+                                 np.repeat(doc_vec[None], n, 0)]))
+    X = np.vstack(blocks).astype(np.float32)
+    return np.hstack([X, token_lexical(text, chunks, lexicon)])
+
+
+N_SPAN_LEX = 16 + len(CUES)
+
+
+def span_features(text: str, chunks, sent_vecs, tok_vecs, spans: Sequence[tuple[int, int]],
+                  lexicon=None) -> np.ndarray:
+    """Technique-classification features of character spans of one document."""
+    lexicon = lexicon or load_lexicon()
+    flat = [(s, e, ci, k) for ci, c in enumerate(chunks) for k, (s, e) in enumerate(c[2])]
+    starts = np.array([f[0] for f in flat]) if flat else np.zeros(0, int)
+    ends = np.array([f[1] for f in flat]) if flat else np.zeros(0, int)
+    low = text.lower()
+    counts = _word_counts(text, [(f[0], f[1]) for f in flat])
+    cue_sets = {k: frozenset(v) for k, v in CUES.items()}
+    rows = []
+    for a, b in spans:
+        sel = np.nonzero((starts < b) & (ends > a))[0] if len(flat) else []
+        if len(sel):
+            vecs = np.vstack([tok_vecs[flat[i][2]][flat[i][3]] for i in sel])
+            mean = vecs.mean(axis=0)
+            first, last = vecs[0], vecs[-1]
+            cis = sorted({flat[i][2] for i in sel})
+            sent = sent_vecs[cis].mean(axis=0)
+            sent_len = sum(chunks[c][1] - chunks[c][0] for c in cis)
+            words = [text[flat[i][0]:flat[i][1]] for i in sel]
+        else:
+            mean = first = last = sent = np.zeros(DIM, np.float32)
+            sent_len, words = max(1, b - a), text[a:b].split()
+        span_text = text[a:b]
+        key = " ".join(span_text.lower().split())
+        occ = low.count(key) if len(key) >= 3 else 1
+        lw = [w.lower() for w in words]
+        content = [w for w in lw if w.isalpha() and w not in _STOP]
+        rep_words = (sum(1 for w in content if counts.get(w, 0) > 1) / len(content)) if content else 0.0
+        lex_hits = sum(1 for w in words if in_lexicon(w, lexicon))
+        ctx = text[max(0, a - 2):a] + text[b:b + 2]
+        lex = [
+            math.log1p(len(words)) / 4.0,
+            math.log1p(b - a) / 7.0,
+            math.log1p(max(0, occ - 1)),
+            rep_words,
+            min(lex_hits, 5) / 5.0,
+            1.0 if "!" in span_text else 0.0,
+            1.0 if "?" in span_text else 0.0,
+            1.0 if any(q in ctx for q in _QUOTES) else 0.0,
+            1.0 if any(q in span_text for q in _QUOTES) else 0.0,
+            (sum(1 for w in words if w[:1].isupper()) / len(words)) if words else 0.0,
+            1.0 if any(w.isupper() and len(w) > 1 and w.isalpha() for w in words) else 0.0,
+            1.0 if "#" in span_text else 0.0,
+            1.0 if any(ch.isdigit() for ch in span_text) else 0.0,
+            min(1.0, (b - a) / max(1, sent_len)),
+            1.0 if len(words) <= 2 else 0.0,
+            1.0 if len(words) >= 15 else 0.0,
+        ]
+        lwset = set(lw)
+        for name in CUES:
+            lex.append(min(3, len(lwset & cue_sets[name])) / 3.0)
+        rows.append(np.concatenate([mean, first, last, sent, np.asarray(lex, np.float32)]))
+    if not rows:
+        return np.zeros((0, 4 * DIM + N_SPAN_LEX), np.float32)
+    return np.vstack(rows).astype(np.float32)
+
+
+# ---------------------------------------------------------------- heads and decoding
+def forward(weights: dict, prefix: str, X: np.ndarray) -> np.ndarray:
+    """Class probabilities of an exported head (standardise, optional ReLU layer, softmax)."""
+    h = (X - weights[prefix + "mean"]) / weights[prefix + "scale"]
+    if prefix + "W1" in weights:
+        h = np.maximum(h @ weights[prefix + "W1"] + weights[prefix + "b1"], 0.0)
+        logits = h @ weights[prefix + "W2"] + weights[prefix + "b2"]
+    else:
+        logits = h @ weights[prefix + "W"] + weights[prefix + "b"]
+    if logits.shape[1] == 1:   # binary head: one logit
+        p1 = 1.0 / (1.0 + np.exp(-logits[:, 0]))
+        return np.stack([1 - p1, p1], axis=1)
+    logits = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(logits)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def decode_spans(chunks, probs: np.ndarray, threshold: float, gap: int, min_tokens: int = 1,
+                 text: str | None = None, peak: float = 0.0) -> list[tuple[int, int, float]]:
+    """(start, end, score) spans from token probabilities: runs of tokens at or above the
+    threshold within one chunk, joined across at most ``gap`` tokens below it, kept where
+    one of their tokens reaches ``peak`` (hysteresis); punctuation at a span's edges (other
+    than a quote, or a closing "!") is trimmed."""
+    out = []
+    pos = 0
+    for a, b, toks, _ in chunks:
+        p = probs[pos:pos + len(toks)]
+        pos += len(toks)
+        on = np.nonzero(p >= threshold)[0]
+        if not len(on):
+            continue
+        runs = [[on[0], on[0]]]
+        for i in on[1:]:
+            if i - runs[-1][1] - 1 <= gap:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i])
+        for i, j in runs:
+            if text is not None:
+                while i <= j and not any(ch.isalnum() for ch in text[toks[i][0]:toks[i][1]]) \
+                        and text[toks[i][0]:toks[i][1]] not in _QUOTES:
+                    i += 1
+                while j >= i and not any(ch.isalnum() for ch in text[toks[j][0]:toks[j][1]]) \
+                        and text[toks[j][0]:toks[j][1]] not in _QUOTES | {"!"}:
+                    j -= 1
+            if j < i or j - i + 1 < min_tokens or p[i:j + 1].max() < peak:
+                continue
+            out.append((toks[i][0], toks[j][1], float(p[i:j + 1].mean())))
+    return out
+
+
+# ---------------------------------------------------------------- the shipped model
+class PropagandaModel:
+    def __init__(self, config: dict, weights: dict[str, np.ndarray]):
+        self.config = config
+        self.weights = weights
+        self.techniques = tuple(config["techniques"])
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> "PropagandaModel":
+        base = Path(directory) if directory is not None else MODEL_DIR
+        cfg, w = base / CONFIG_FILE, base / WEIGHTS_FILE
+        if not cfg.is_file() or not w.is_file():
+            raise NewsgraphError("no_model", f"the propaganda model is missing: {w} or {cfg} not found",
+                                 "rebuild it with `python scripts/train_propaganda.py` "
+                                 "(needs ../shared/data/claims/ptc)")
+        config = json.loads(cfg.read_text(encoding="utf-8"))
+        from .embed import MODEL_ID
+        if config.get("encoder", MODEL_ID) != MODEL_ID:
+            raise NewsgraphError("no_model", f"the propaganda model was trained on the encoder "
+                                 f"{config['encoder']!r}, but this newsgraph runs {MODEL_ID!r}",
+                                 "rebuild it with `python scripts/train_propaganda.py`")
+        with np.load(w, allow_pickle=False) as z:
+            weights = {k: z[k].astype(np.float32) for k in z.files}
+        return cls(config, weights)
+
+    def detect(self, text: str, sentences=None, encoder=None) -> list[dict]:
+        chunks = make_chunks(text, sentences)
+        if not chunks:
+            return []
+        sent_vecs, tok_vecs = encode_chunks(text, chunks, encoder)
+        X = token_features(text, chunks, sent_vecs, tok_vecs)
+        probs = forward(self.weights, "si.", X)[:, 1]
+        cfg = self.config
+        spans = decode_spans(chunks, probs, cfg["threshold"], cfg["gap"], cfg.get("min_tokens", 1), text,
+                             cfg.get("peak", 0.0))
+        if not spans:
+            return []
+        F = span_features(text, chunks, sent_vecs, tok_vecs, [(a, b) for a, b, _ in spans])
+        tp = forward(self.weights, "tc.", F)
+        out = []
+        for (a, b, score), row in zip(spans, tp):
+            name = self.techniques[int(np.argmax(row))]
+            out.append({"technique": READABLE.get(name, name), "start": int(a), "end": int(b),
+                        "text": text[a:b], "score": round(min(1.0, max(0.0, score)), 4)})
+        return out
+
+
+_lock = threading.Lock()
+_model: PropagandaModel | None = None
+
+
+def shipped_model() -> PropagandaModel:
+    """The shipped model, loaded once per process."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = PropagandaModel.load()
+    return _model
+
+
+def detect(doc_text: str, sentences: list[tuple[int, int]] | None = None) -> list[dict]:
+    """Propaganda signals of ``doc_text``: a list of ``{technique, start, end, text, score}``
+    with ``text == doc_text[start:end]`` and ``score`` in 0..1 (the mean probability of the
+    span's tokens). ``sentences`` (character spans into ``doc_text``) replace the built-in
+    splitting (one sentence per line, split at sentence punctuation). Raises
+    ``NewsgraphError("no_model")`` where the model files are missing."""
+    return shipped_model().detect(doc_text, sentences)
