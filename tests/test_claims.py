@@ -87,6 +87,8 @@ def test_explaining_why_asserts_nothing(nlp, valid):
 
 
 def test_it_is_well_known_is_the_authors_own_rhetoric(nlp, valid):
-    _, claims = claims_of(nlp, valid, "It is also well known that opium production exploded after 2001.")
-    c = one(claims, speaker_kind="author")   # not a source: nobody but the author says it
-    assert c["checkworthiness"] >= 0.6
+    _, claims = claims_of(nlp, valid, "It is also well known that opium production exploded after 2001. "
+                                      "The history of the relationship is full of contradictions.")
+    assert [c["speaker"]["kind"] for c in claims] == ["author", "author"]   # not a source: the author
+    opium, history = claims
+    assert opium["checkworthiness"] > history["checkworthiness"]   # a checkable fact before framing

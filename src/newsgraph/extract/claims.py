@@ -20,8 +20,10 @@ in particular ("sources say", "a number of media reports", "leading experts conc
 "officials said" with no country) is an **unnamed** speaker, which the report makes visible.
 
 Each claim gets a **kind** (question, prediction, opinion, fact: from its words, in that order
-of precedence) and a **check-worthiness** score in 0..1 (``checkworthiness``: a transparent
-heuristic for now; see docs/claims.md).
+of precedence) and a **check-worthiness** score in 0..1: half the trained ranker
+(``newsgraph.checkworthiness``, trained on debate transcripts; its model card has the
+figures), half the hand-written heuristic ``checkworthiness`` below, which encodes what news
+needs (``blend_checkworthiness``; eval/checkworthiness.py measures all three).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Iterable, Sequence
 
 from ..model import Actor, Claim, Document, Span, Speaker
 
-EXTRACTOR_VERSION = "claims/0.1"
+EXTRACTOR_VERSION = "claims/0.2"
 CUES_FILE = "claim_cues.json"
 
 QUOTES = "\"“”«»"
@@ -302,8 +304,16 @@ def _kind(tokens, text: str) -> str:
     return "fact"
 
 
+def blend_checkworthiness(model: float, heuristic: float) -> float:
+    """The check-worthiness a claim reports: the trained ranker (debates) and the heuristic
+    (news: unsourced specific facts first, opinion and questions last), half each; the
+    ranker's probabilities, mostly under 0.2 on news, are spread by a square root first.
+    eval/checkworthiness.py measures this blend beside each part."""
+    return round(min(max(0.5 * heuristic + 0.5 * model ** 0.5, 0.0), 1.0), 3)
+
+
 def checkworthiness(tokens, kind: str, speaker: Speaker) -> float:
-    """Heuristic check-worthiness in 0..1 (docs/claims.md): verifiable facts (numbers, dates,
+    """The earlier heuristic check-worthiness in 0..1 (the baseline of eval/checkworthiness.py): verifiable facts (numbers, dates,
     named actors) rank high, opinion, prediction and questions low; a claim no one is named
     for (the author's own, or an unnamed source's) ranks higher, hedged claims lower."""
     base = {"fact": 0.55, "opinion": 0.25, "prediction": 0.2, "question": 0.05}[kind]
@@ -433,14 +443,19 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
             a, b = _trim(text, s_start, s_end)
             if b > a:
                 found.append((a, b, author, None))
-    found = _spread_quotes(text, found)
+    found = sorted(_spread_quotes(text, found), key=lambda f: (f[0], -f[1]))
+    if not found:
+        return ()
+    from ..checkworthiness import CheckworthinessModel
+    scores = CheckworthinessModel.load().score_texts([text[a:b] for a, b, _, _ in found])
     claims = []
-    for n, (a, b, speaker, cue) in enumerate(sorted(found, key=lambda f: (f[0], -f[1])), start=1):
+    for n, ((a, b, speaker, cue), score) in enumerate(zip(found, scores), start=1):
         span = doc.char_span(a, b, alignment_mode="expand")
         tokens = list(span) if span is not None else []
         kind = _kind(tokens, text[a:b + 1])
+        worth = blend_checkworthiness(float(score), checkworthiness(tokens, kind, speaker))
         claims.append(Claim(id=f"c{n}", span=Span.of(text, a, b), speaker=speaker, cue=cue, kind=kind,
-                            checkworthiness=checkworthiness(tokens, kind, speaker)))
+                            checkworthiness=worth))
     return tuple(claims)
 
 
