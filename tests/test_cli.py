@@ -153,3 +153,20 @@ def test_outlet_registry_option_rates_the_outlet(runner, article, tmp_path, vali
     registry.write_text("Test Wire\tTest Wire\tsplendid\n", encoding="utf-8")
     result = runner.invoke(app, ["analyze", str(article), "--format", "json", "--outlet-registry", str(registry)])
     assert result.exit_code != 0 and "mine.tsv:1" in result.stdout + result.stderr
+
+
+def test_signals_are_off_unless_asked_for(runner, tmp_path, valid, nlp, monkeypatch):
+    from newsgraph import pipeline
+    monkeypatch.setitem(pipeline.OPTIONAL, "signals", False)
+    path = tmp_path / "rant.txt"
+    path.write_text("Source: Test Blog\n\nThe corrupt, treasonous traitors in Washington are destroying our "
+                    "great nation! These shameless liars will stop at nothing. Wake up, patriots!\n",
+                    encoding="utf-8")
+    off = valid(json.loads(runner.invoke(app, ["analyze", str(path), "--format", "json"]).stdout))
+    assert off["signals"] == [] and off["extractors"]["signals"] == "off"
+    result = runner.invoke(app, ["analyze", str(path), "--format", "json", "--signals"])
+    assert result.exit_code == 0, result.stderr
+    on = valid(json.loads(result.stdout))
+    assert on["extractors"]["signals"].startswith("propaganda/") and on["signals"]
+    text = on["document"]["text"]
+    assert all(text[s["start"]:s["end"]] == s["text"] and 0 <= s["score"] <= 1 for s in on["signals"])

@@ -33,6 +33,18 @@ class Extractor:
 
 REGISTRY: dict[str, Extractor] = {}
 
+# Extractors that run only when asked for (``enable``): their cost is high for their value by
+# default. An extractor that is off still fills its fields, empty, and its version reads "off".
+OPTIONAL: dict[str, bool] = {"signals": False}
+
+
+def enable(name: str, on: bool = True) -> None:
+    """Switch an optional extractor on (``newsgraph analyze --signals``); worker processes
+    forked afterwards inherit the switch."""
+    if name not in OPTIONAL:
+        raise ValueError(f"{name!r} is not an optional extractor: {sorted(OPTIONAL)}")
+    OPTIONAL[name] = on
+
 
 def register(name: str, version: str, *, produces: tuple[str, ...],
              requires: tuple[str, ...] = ()) -> Callable[[ExtractorFn], ExtractorFn]:
@@ -82,6 +94,17 @@ def _register_builtin() -> None:
     def _claims(doc, document, prior):
         return {"claims": claims.extract_claims(doc, document, prior["actors"])}
 
+    from . import propaganda
+
+    @register("signals", propaganda.EXTRACTOR_VERSION, produces=("signals",))
+    def _signals(doc, document, prior):
+        if not OPTIONAL["signals"]:
+            return {"signals": ()}
+        from .model import Signal, Span
+        # the detector's own sentence splitting: the one its cross-validation measured
+        return {"signals": tuple(Signal(d["technique"], Span.of(document.text, d["start"], d["end"]), d["score"])
+                                 for d in propaganda.detect(document.text))}
+
     from .extract import events
 
     @register("events", events.EXTRACTOR_VERSION, produces=("events",), requires=("actors", "places", "claims"))
@@ -94,7 +117,7 @@ _register_builtin()
 
 
 def extractor_versions(nlp=None) -> dict[str, str]:
-    versions = {e.name: e.version for e in REGISTRY.values()}
+    versions = {e.name: (e.version if OPTIONAL.get(e.name, True) else "off") for e in REGISTRY.values()}
     if nlp is not None:
         versions["spacy_model"] = model_version(nlp)
     return versions

@@ -36,6 +36,7 @@ import numpy as np
 
 from .errors import NewsgraphError
 
+EXTRACTOR_VERSION = "propaganda/0.1"
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "models" / "propaganda"
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.npz"
