@@ -89,6 +89,14 @@ def analysis_report(obj: dict[str, Any]) -> Group:
                           _t(f"{c['checkworthiness']:.2f}"), _t(_clip(c["text"])))
         parts.append(table)
 
+    if obj["signals"]:
+        table = Table(title="Signals (propaganda techniques)", title_justify="left")
+        for col in ("technique", "score", "text"):
+            table.add_column(col)
+        for sg in sorted(obj["signals"], key=lambda sg: sg["start"]):
+            table.add_row(_t(sg["technique"], "magenta"), _t(f"{sg['score']:.2f}"), _t(_clip(sg["text"])))
+        parts.append(table)
+
     removed = obj["boilerplate"]
     table = Table(title=f"Boilerplate removed ({len(removed)})", title_justify="left")
     table.add_column("reason")
