@@ -383,13 +383,14 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
             mode = spec["mode"] if spec and spec["type"] == etype else None
             code = cameo_for(etype, mode if mode in plover().types[etype].modes else None)
         mode = code.plover_mode if code.plover_type == etype else None
+        source = claim_for_offset(claims, ptok.idx)   # the attributed claim it comes from, if any
         # the classifier's probability of the type, also where a curated verb chose it
         confidence = pred.probs.get(etype, 0.0) * (1.0 if c.actors and c.recipients else 0.8)
         events.append(Event(
             id=f"e{n}", type=etype, mode=mode, cameo=code.code, goldstein=code.goldstein,
             quad=quad_of(etype),
             actor=c.actors, recipient=c.recipients, status=status,
-            source_claim=(lambda cl: cl.id if cl is not None else None)(claim_for_offset(claims, ptok.idx)),
+            source_claim=source.id if source is not None else None,
             date=date, place=_place_for(doc[c.predicate], tok_place, by_id, c.actor_heads + c.recipient_heads),
             evidence=_sentence_span(doc, document.text, doc[c.predicate].sent),
             confidence=round(min(max(confidence, 0.0), 1.0), 3)))
