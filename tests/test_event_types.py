@@ -91,6 +91,13 @@ def _pair(nlp, sentence, source, target):
                           (t, t + len(target)) if target else None)
 
 
+def _tokens(doc, text, words):
+    """Token span (start, end) of the first occurrence of ``words`` in ``text``."""
+    start = text.index(words)
+    sp = doc.char_span(start, start + len(words))
+    return (sp.start, sp.end)
+
+
 @pytest.fixture(scope="module")
 def predicted(nlp):
     out = {}
@@ -123,9 +130,7 @@ def test_batch_equals_one_by_one(nlp):
     doc = nlp(text)
 
     def span(words):
-        start = text.index(words)
-        sp = doc.char_span(start, start + len(words))
-        return (sp.start, sp.end)
+        return _tokens(doc, text, words)
 
     pairs = [(span("Turkish jets"), span("Kurdish positions"), None),
              (span("Iran"), span("Israel"), None),
@@ -199,9 +204,7 @@ def test_the_gate_types_the_pairs_it_is_sure_of_without_the_encoder(nlp):
     doc = nlp(text)
 
     def span(words):
-        start = text.index(words)
-        sp = doc.char_span(start, start + len(words))
-        return (sp.start, sp.end)
+        return _tokens(doc, text, words)
 
     pairs = [(span("Iran"), span("Israel"), None), (span("Turkish jets"), span("Kurdish positions"), None),
              (span("The two sides"), None, None)]
