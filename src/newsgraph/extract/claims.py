@@ -56,7 +56,7 @@ FIRST_PERSON = frozenset({"i", "we"})
 # head nouns of a source that has no name: "a senior official", "Russian officials", "a source"
 UNNAMED_PEOPLE = frozenset("""official officials source sources diplomat diplomats commander commanders
     expert experts analyst analysts aide aides insider insiders witness witnesses resident residents
-    observer observers someone people person""".split())
+    observer observers someone people person media press outlets""".split())
 # nouns of an office a named person holds: "the minister said" is the minister named before
 PERSON_ROLES = frozenset("""minister president spokesman spokeswoman spokesperson ambassador envoy
     secretary chancellor premier governor mayor commander general chief director leader head
@@ -212,9 +212,16 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None) -
             return Speaker(found.kind, _phrase_text(tok), found.actor)
     phrase = _phrase_text(tok)
     named_person = actor is not None and actor.kind == "person"
-    if not named_person and (head_word in UNNAMED_PEOPLE or low in UNNAMED_PEOPLE):
+    indefinite_role = head_word in PERSON_ROLES and any(
+        d.dep_ == "det" and d.lower_ in ("a", "an") for d in tok.children)   # "a coalition spokesman"
+    if not named_person and (head_word in UNNAMED_PEOPLE or low in UNNAMED_PEOPLE or indefinite_role):
         # "a senior State Department official", "Russian officials", "U.S. commanders"
         return Speaker("unnamed", phrase, actor.id if actor is not None else None)
+    if ctx is not None and not named_person and head_word in PERSON_ROLES and any(
+            d.lower_ == "the" for d in tok.children):
+        found = ctx.person_before(tok, head_word) or ctx.recent("person", tok)
+        if found is not None:
+            return found   # "the minister said": the minister named before
     if actor is not None and actor.kind != "agent":
         kind = "person" if actor.kind in PERSON_KINDS else "organization"
         return Speaker(kind, actor.name, actor.id)
@@ -232,10 +239,6 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None) -
             found = ctx.recent("organization", tok)
             if found is not None:
                 return found
-        if head_word in PERSON_ROLES and any(d.lower_ == "the" for d in tok.children):
-            found = ctx.person_before(tok, head_word) or ctx.recent("person", tok)
-            if found is not None:
-                return found   # "the minister said": the minister named before
     if tok.ent_type_ == "PERSON" or low in ("he", "she") or any(
             a.dep_ == "appos" and a.lemma_.lower() in PERSON_ROLES for a in tok.children):
         return Speaker("person", phrase, None)
