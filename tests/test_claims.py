@@ -92,3 +92,18 @@ def test_it_is_well_known_is_the_authors_own_rhetoric(nlp, valid):
     assert [c["speaker"]["kind"] for c in claims] == ["author", "author"]   # not a source: the author
     opium, history = claims
     assert opium["checkworthiness"] > history["checkworthiness"]   # a checkable fact before framing
+
+
+def test_the_report_groups_events_and_signals_under_their_claim(nlp, valid):
+    from rich.console import Console
+
+    from newsgraph.report import claims_table
+    obj, claims = claims_of(nlp, valid, "The US accuses Russia of supplying weapons to the Taliban. "
+                                        "Sources say the talks will resume.", outlet="Example")
+    console = Console(width=240, record=True)
+    console.print(claims_table(obj))
+    rows = [line for line in console.export_text().splitlines() if line.startswith("│ c")]
+    assert len(rows) == len(claims) == 2
+    accusation = next(r for r in rows if "accuses" in r)
+    assert "United States" in accusation and "AID alleged: Russia -> Taliban" in accusation
+    assert any("UNNAMED: Sources" in r and "prediction" in r for r in rows)

@@ -26,6 +26,35 @@ def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _overlaps(a: dict, start: int, end: int) -> bool:
+    return a["start"] < end and a["end"] > start
+
+
+def claims_table(obj: dict[str, Any]) -> Table:
+    """The document claim by claim, most check-worthy first: who says it, what kind of claim,
+    how check-worthy, and the events and signals inside it (for a fact-checker's triage)."""
+    names = {a["id"]: a["name"] for a in obj["actors"]}
+    table = Table(title="Claims, most check-worthy first", title_justify="left")
+    for col in ("id", "speaker", "cue", "kind", "check", "claim", "events", "signals"):
+        table.add_column(col)
+    for c in sorted(obj["claims"], key=lambda c: (-c["checkworthiness"], c["start"])):
+        sp = c["speaker"]
+        who = {"author": f"{sp.get('name') or 'the outlet'} (author)",
+               "unnamed": f"UNNAMED: {sp.get('name') or '?'}"}.get(sp["kind"], sp.get("name") or sp["kind"])
+        events = [e for e in obj["events"] if e.get("source_claim") == c["id"] or (
+            sp["kind"] == "author" and not e.get("source_claim")
+            and _overlaps(e["evidence"], c["start"], c["end"]))]
+        signals = [g for g in obj["signals"] if _overlaps(g, c["start"], c["end"])]
+        table.add_row(
+            _t(c["id"]), _t(who, "yellow" if sp["kind"] == "unnamed" else ""), _t(c["cue"] or "—"),
+            _t(c["kind"]), _t(f"{c['checkworthiness']:.2f}"), _t(_clip(c["text"])),
+            _t("; ".join(f"{e['type']} {e['status']}: " + ", ".join(names.get(a, a) for a in e["actor"])
+                         + (" -> " + ", ".join(names.get(r, r) for r in e["recipient"]) if e["recipient"] else "")
+                         for e in events) or "—"),
+            _t(", ".join(sorted({g["technique"] for g in signals})) or "—", "magenta"))
+    return table
+
+
 def analysis_report(obj: dict[str, Any]) -> Group:
     """The report of one analysis (an ``Analysis.to_dict()`` object)."""
     doc = obj["document"]
@@ -77,18 +106,7 @@ def analysis_report(obj: dict[str, Any]) -> Group:
                           _t(_clip(e["evidence"]["text"])))
         parts.append(table)
     if obj["claims"]:
-        table = Table(title="Claims, most check-worthy first", title_justify="left")
-        for col in ("id", "speaker", "cue", "kind", "check", "text"):
-            table.add_column(col)
-        for c in sorted(obj["claims"], key=lambda c: -c["checkworthiness"]):
-            sp = c["speaker"]
-            who = {"author": f"{sp.get('name') or 'the outlet'} (author)",
-                   "unnamed": f"UNNAMED: {sp.get('name') or '?'}"}.get(sp["kind"], sp.get("name") or sp["kind"])
-            table.add_row(_t(c["id"]), _t(who, "yellow" if sp["kind"] == "unnamed" else ""),
-                          _t(c["cue"] or "—"), _t(c["kind"]),
-                          _t(f"{c['checkworthiness']:.2f}"), _t(_clip(c["text"])))
-        parts.append(table)
-
+        parts.append(claims_table(obj))
     if obj["signals"]:
         table = Table(title="Signals (propaganda techniques)", title_justify="left")
         for col in ("technique", "score", "text"):
