@@ -15,7 +15,8 @@ document that overlaps it most (in characters). Printed:
   lying in annotated sentences, the share that overlap a gold claim with the same speaker;
   over the gold attributed claims, the share found with the right speaker;
 - cue accuracy over gold claims with a cue (case-insensitive, one containing the other);
-- claim span: exact matches and the mean overlap F1 (2|g & s| / (|g| + |s|)) of matched pairs.
+- claim span: exact matches and the mean overlap F1 (2|g & s| / (|g| + |s|)) of matched pairs;
+- claim kind (fact, opinion, prediction, question) of matched pairs: accuracy and P/R/F1.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def main(argv=None) -> int:
     n = Counter()
     per_kind, per_hard = defaultdict(Counter), defaultdict(Counter)
     overlaps, errors = [], []
+    kinds: Counter = Counter()   # (gold kind, system kind) of matched claims
     sys_attr_in_gold_sentences: dict[tuple, set[str]] = defaultdict(set)
     sys_attr_correct: set[tuple] = set()
     for rec in gold:
@@ -118,6 +120,7 @@ def main(argv=None) -> int:
             inter = overlap(span, (best["start"], best["end"]))
             overlaps.append(2 * inter / ((span[1] - span[0]) + (best["end"] - best["start"])))
             n["exact span"] += (best["start"], best["end"]) == span
+            kinds[(rec["kind"], best["kind"])] += 1
             if rec["cue"]:
                 n["with cue"] += 1
                 g, s = rec["cue"].lower(), (best["cue"] or "").lower()
@@ -148,6 +151,15 @@ def main(argv=None) -> int:
     print(f"cue accuracy         {n['cue right'] / max(n['with cue'], 1):.3f}  ({n['cue right']}/{n['with cue']})")
     print(f"claim span           exact {n['exact span'] / max(n['gold'], 1):.3f}, mean overlap F1 "
           f"{sum(overlaps) / max(len(overlaps), 1):.3f}; no overlapping system claim: {n['no overlapping claim']}")
+    matched = sum(kinds.values())
+    print(f"claim kind           accuracy {sum(v for (g, k), v in kinds.items() if g == k) / max(matched, 1):.3f} "
+          f"over {matched} matched claims; per gold kind (P / R / F1):")
+    for label in ("fact", "opinion", "prediction", "question"):
+        tp = kinds[(label, label)]
+        n_sys = sum(v for (g, k), v in kinds.items() if k == label)
+        n_gold = sum(v for (g, k), v in kinds.items() if g == label)
+        p_, r_ = tp / max(n_sys, 1), tp / max(n_gold, 1)
+        print(f"  {label:<12} {p_:.3f} / {r_:.3f} / {2 * p_ * r_ / max(p_ + r_, 1e-9):.3f}  (gold {n_gold})")
     print("\nspeaker accuracy per gold speaker kind")
     for kind, c in sorted(per_kind.items()):
         print(f"  {kind:<14} {c['right'] / c['n']:.3f}  ({c['right']}/{c['n']})")
