@@ -281,11 +281,12 @@ def _content(verb, text: str, sent_bounds: tuple[int, int]) -> tuple[int, int] |
             return _char_span([t for t in c.subtree if t.i != c.i])
     if any(c.dep_ == "nsubjpass" and c.lower_ != "it" for c in verb.children):
         return None   # "The meeting was restated by Kabulov": what is restated is the subject
-    if verb.dep_ in ("parataxis", "ccomp") and verb.head.i != verb.i and verb.head.i > verb.i - 30:
-        # "The US accusation, Lavrov made clear, is fake news": the clause around it
+    if verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        # "The US accusation, Lavrov made clear, is fake news": the clause around it (a claim is
+        # one stretch of text, so the span runs over the parenthesis)
         inner = {t.i for t in verb.subtree}
         rest = [t for t in verb.sent if t.i not in inner and not t.is_punct]
-        if verb.dep_ == "parataxis" and len(rest) >= 3:
+        if len(rest) >= 3:
             return _char_span(rest)
     # a quotation in the sentence, outside which the verb stands: '"...," he said.'
     for a, b in _quoted(text, *sent_bounds):
