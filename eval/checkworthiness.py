@@ -37,7 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-SHARED = ROOT.parent / "shared" / "data" / "claims"
 
 
 def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -133,15 +132,11 @@ def main(argv=None) -> int:
     ap.add_argument("--sets", default="2019,2020")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = ap.parse_args(argv)
-    if not SHARED.is_dir():
-        print(f"skipped: {SHARED} is absent (the shared data live beside the repository)")
-        return 0
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        print("skipped: needs the train extra (pip install -e '.[train]': scikit-learn)")
-        return 0
     import train_checkworthiness as tr
+    missing = tr.missing_requirements()
+    if missing:
+        print(f"skipped: {missing}")
+        return 0
     recipe = dict(tr.RECIPE, **json.loads(args.recipe))
     print("recipe:", json.dumps(recipe, sort_keys=True))
     nlp = None

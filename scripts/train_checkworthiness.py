@@ -201,18 +201,25 @@ def embed_lookup(texts: list[str], cache: Path | None = None) -> np.ndarray:
     return np.stack([known[t] for t in texts]).astype(np.float32)
 
 
+def missing_requirements() -> str | None:
+    """Why training or evaluating cannot run here (no shared data, no scikit-learn), or None."""
+    if not SHARED.is_dir():
+        return f"{SHARED} is absent (the shared data live beside the repository)"
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return "needs the train extra (pip install -e '.[train]': scikit-learn)"
+    return None
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--cache", type=Path, default=None, help="embedding cache (npz, outside the repo)")
     args = ap.parse_args(argv)
-    if not SHARED.is_dir():
-        print(f"skipped: {SHARED} is absent (the shared data live beside the repository)")
-        return 0
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        print("skipped: needs the train extra (pip install -e '.[train]': scikit-learn)")
+    missing = missing_requirements()
+    if missing:
+        print(f"skipped: {missing}")
         return 0
     t19, t20 = load_transcripts(CT2019), load_transcripts(CT2020)
     cb = load_claimbuster()

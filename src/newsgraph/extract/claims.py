@@ -28,13 +28,15 @@ needs (``blend_checkworthiness``; eval/checkworthiness.py measures all three).
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from ..model import Actor, Claim, Document, Span, Speaker
+from .mentions import token_records
 
 EXTRACTOR_VERSION = "claims/0.2"
 CUES_FILE = "claim_cues.json"
@@ -71,8 +73,6 @@ def cues() -> dict:
     raw = json.loads(resources.files("newsgraph").joinpath("data", CUES_FILE).read_text("utf-8"))
     return {
         "reporting": frozenset(raw["reporting_verbs"]),
-        "object_speaker": frozenset(raw["object_is_speaker_verbs"]),
-        "according": tuple(raw["according_to"]),
         "unnamed": frozenset(raw["unnamed"]),
         "impersonal": frozenset(raw["impersonal"]),
         "opinion": frozenset(raw["opinion"]),
@@ -161,24 +161,27 @@ class _Context:
     """What the document has said so far: for pronouns and definite descriptions of speakers."""
 
     def __init__(self, doc, tok_actor: dict[int, Actor], author: Speaker):
-        self.doc, self.tok_actor, self.author = doc, tok_actor, author
-        self.last: dict[str, tuple[int, Speaker]] = {}   # speaker kind -> (sentence start, speaker)
+        self.author = author
+        self.sent_starts = [s.start for s in doc.sents]
+        self.last: dict[str, tuple[int, Speaker]] = {}   # speaker kind -> (sentence number, speaker)
         self.persons = sorted({(i, a.id): a for i, a in tok_actor.items() if a.kind == "person"}.items())
+
+    def sentence(self, tok) -> int:
+        return bisect.bisect_right(self.sent_starts, tok.i) - 1
 
     def said(self, tok, speaker: Speaker) -> None:
         if speaker.kind in ("person", "organization") and speaker.actor:
-            self.last[speaker.kind] = (tok.sent.start, speaker)
+            self.last[speaker.kind] = (self.sentence(tok), speaker)
         if speaker.kind == "person" or (speaker.kind == "unnamed" and speaker.name
                                         and not speaker.name.lower().endswith("s")):
-            self.last["he/she"] = (tok.sent.start, speaker)   # "a doctor ... said"; later "he said"
+            self.last["he/she"] = (self.sentence(tok), speaker)   # "a doctor ... said"; later "he said"
 
     def recent(self, kind: str, tok, sentences: int = 4) -> Speaker | None:
         """The last speaker of a kind within a few sentences before ``tok``."""
         got = self.last.get(kind)
         if got is None:
             return None
-        starts = [s.start for s in self.doc.sents if got[0] <= s.start <= tok.sent.start]
-        return got[1] if len(starts) <= sentences + 1 else None
+        return got[1] if self.sentence(tok) - got[0] <= sentences else None
 
     def person_before(self, tok, role: str | None = None) -> Speaker | None:
         """The last person actor mentioned before ``tok`` (whose role holds ``role``, if given)."""
@@ -205,8 +208,8 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None) -
                     break
     head_word = tok.lemma_.lower()
     if actor is None and head_word in QUANTIFIERS:   # "a number of media reports"
-        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        inner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        of = next((ch for ch in tok.children if ch.dep_ == "prep" and ch.lower_ == "of"), None)
+        inner = next((ch for ch in of.children if ch.dep_ == "pobj"), None) if of is not None else None
         if inner is not None:
             found = _speaker_of(inner, tok_actor, ctx)
             return Speaker(found.kind, _phrase_text(tok), found.actor)
@@ -337,17 +340,6 @@ def checkworthiness(tokens, kind: str, speaker: Speaker) -> float:
 
 # ------------------------------------------------------------------ the extractor
 
-def _token_actor(doc, actors: Iterable[Actor]) -> dict[int, Actor]:
-    out: dict[int, Actor] = {}
-    for a in actors:
-        for m in a.mentions:
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is not None:
-                for t in span:
-                    out.setdefault(t.i, a)
-    return out
-
-
 def _impersonal(verb):
     """The "it" of "it is understood / believed / well known that ...", or None."""
     if verb.lemma_.lower() not in cues()["impersonal"]:
@@ -376,7 +368,7 @@ def _according_to(sent) -> tuple[object, tuple[int, int]] | None:
 def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Claim, ...]:
     text = document.text
     c = cues()
-    tok_actor = _token_actor(doc, actors)
+    tok_actor = token_records(doc, actors)
     author = Speaker("author", document.source, None)
     ctx = _Context(doc, tok_actor, author)
     found: list[tuple[int, int, Speaker, str | None]] = []

@@ -39,6 +39,7 @@ from ..model import Actor, Claim, Document, Event, Place, Span
 from ..ontology import cameo, cameo_for, plover, quad_of
 from . import event_types, status as status_mod, time as time_mod
 from .claims import claim_for_offset
+from .mentions import token_records
 
 EXTRACTOR_VERSION = "events/0.3"
 TRIGGERS_FILE = "event_triggers.json"
@@ -115,15 +116,8 @@ def _verb_override(tok) -> dict[str, str] | None:
 # ------------------------------------------------------------------ token -> actor / place
 
 def _token_map(doc, records: Iterable[Actor | Place]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for rec in records:
-        for m in rec.mentions:
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None:
-                continue
-            for t in span:
-                out.setdefault(t.i, rec.id)
-    return out
+    """Token index -> the id of the actor or place it mentions."""
+    return {i: rec.id for i, rec in token_records(doc, records).items()}
 
 
 def _role_actors(tok, tok_actor: dict[int, str], depth: int = 0) -> list[str]:
@@ -364,7 +358,8 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
             continue
         n += 1
         ptok = doc[c.predicate]
-        etype = _choose_type(c, pred, overridden=ptok.pos_ == "VERB" and _verb_override(ptok) is not None)
+        override = _verb_override(ptok) if ptok.pos_ == "VERB" else None
+        etype = _choose_type(c, pred, overridden=override is not None)
         when = time_mod.time_for_token(times, doc, c.predicate)
         date = when.value if when is not None else None
         # a month-day with no year ("--09-04") says nothing about how long ago it was
@@ -379,7 +374,7 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
         code = cameo(c.cameo_code) if c.cameo_code else None
         if code is None or code.plover_type != etype:
             spec = None if c.cameo_code else (
-                triggers().get(ptok.lemma_.lower()) if ptok.pos_ != "VERB" else _verb_override(ptok))
+                triggers().get(ptok.lemma_.lower()) if ptok.pos_ != "VERB" else override)
             mode = spec["mode"] if spec and spec["type"] == etype else None
             code = cameo_for(etype, mode if mode in plover().types[etype].modes else None)
         mode = code.plover_mode if code.plover_type == etype else None
