@@ -102,20 +102,21 @@ def raw(path: Path) -> sqlite3.Connection:
 
 def test_new_store_is_migrated_to_the_latest_version(db):
     with Store(db) as s:
-        assert s.schema_version == SCHEMA_VERSION == 1
+        assert s.schema_version == SCHEMA_VERSION == 2
     con = raw(db)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations")] == [1]
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations")] == [1, 2]
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"documents", "documents_fts", "actors", "mentions", "places", "place_mentions", "events",
-            "event_actors", "claims", "signals", "runs", "skipped", "schema_migrations"} <= tables
+            "event_actors", "claims", "signals", "runs", "skipped", "schema_migrations",
+            "narratives", "claim_narratives", "narrative_matches"} <= tables
 
 
 def test_an_empty_file_becomes_a_store(db):
     db.touch()
     with Store(db) as s:
-        assert s.schema_version == 1
+        assert s.schema_version == SCHEMA_VERSION
         assert s.add_analyses([make_analysis(0)]) == 1
 
 
@@ -124,39 +125,42 @@ def test_reopening_is_idempotent(db):
         s.add_analyses([make_analysis(0), make_analysis(1)])
         first = s.counts()
     with Store(db) as s:
-        assert s.schema_version == 1
+        assert s.schema_version == SCHEMA_VERSION
         assert s.counts() == first
-    assert raw(db).execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 1
+    assert raw(db).execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_an_older_store_is_upgraded_one_migration_at_a_time(db, monkeypatch):
     with Store(db) as s:
         s.add_analyses([make_analysis(0)])
-    v2 = Migration(2, "notes", "CREATE TABLE notes (doc_hash TEXT, note TEXT);\n"
-                               "CREATE INDEX notes_doc ON notes(doc_hash);\n")
-    monkeypatch.setattr(store_sqlite, "MIGRATIONS", store_sqlite.MIGRATIONS + (v2,))
+    old, new = SCHEMA_VERSION, SCHEMA_VERSION + 1
+    v_next = Migration(new, "notes", "CREATE TABLE notes (doc_hash TEXT, note TEXT);\n"
+                                     "CREATE INDEX notes_doc ON notes(doc_hash);\n")
+    monkeypatch.setattr(store_sqlite, "MIGRATIONS", store_sqlite.MIGRATIONS + (v_next,))
     with pytest.raises(NewsgraphError) as err:
         Store(db, readonly=True)
     assert err.value.code == "store_version"
-    assert "old schema version 1" in err.value.message
+    assert f"old schema version {old}" in err.value.message
     with Store(db) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == new
         assert s.counts()["documents"] == 1
     con = raw(db)
-    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1")] == [1, 2]
+    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1")] == \
+        list(range(1, new + 1))
     assert con.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
     with Store(db, readonly=True) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == new
 
 
 def test_a_failing_migration_changes_nothing(db, monkeypatch):
     Store(db).close()
-    broken = Migration(2, "broken", "CREATE TABLE half (x);\nINSERT INTO no_such_table VALUES (1);\n")
+    broken = Migration(SCHEMA_VERSION + 1, "broken",
+                       "CREATE TABLE half (x);\nINSERT INTO no_such_table VALUES (1);\n")
     monkeypatch.setattr(store_sqlite, "MIGRATIONS", store_sqlite.MIGRATIONS + (broken,))
     with pytest.raises(sqlite3.OperationalError):
         Store(db)
     con = raw(db)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
 
 
@@ -167,7 +171,7 @@ def test_a_newer_store_is_refused(db):
         with pytest.raises(NewsgraphError) as err:
             Store(db, readonly=readonly)
         assert err.value.code == "store_version"
-        assert "schema version 99, newer than the 1" in err.value.message
+        assert f"schema version 99, newer than the {SCHEMA_VERSION}" in err.value.message
         assert "upgrade newsgraph" in err.value.hint
 
 

@@ -268,6 +268,129 @@ def schema() -> None:
     sys.stdout.write(_dumps(analysis_schema(), indent=2) + "\n")
 
 
+narratives_app = typer.Typer(no_args_is_help=True, help="Known disinformation narratives: import "
+                              "a list (EUvsDisinfo's posts.csv or your own CSV/TSV), link stored "
+                              "claims to it, list the links. See docs/narratives.md.")
+app.add_typer(narratives_app, name="narratives")
+
+
+@narratives_app.command("import")
+def narratives_import(
+    path: Path = typer.Argument(..., help="posts.csv (EUvsDisinfo) or a CSV/TSV with id and title columns."),
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store (created if missing)."),
+    progress: bool = typer.Option(True, help="Show a progress line while titles are embedded."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Import (upsert by id) a list of known narratives; print how many were imported and skipped."""
+    from .narratives import import_narratives
+    from .store import Store
+
+    bar = Progress(TextColumn("embedding narrative titles"), BarColumn(bar_width=None),
+                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
+                   transient=True, disable=not progress or fmt is not Format.text)
+    try:
+        with bar, Store(db) as store:
+            task = bar.add_task("embed", total=None)
+            report = import_narratives(store, path,
+                                       progress=lambda done, total: bar.update(task, completed=done,
+                                                                               total=total))
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    data = report.to_dict()
+    if fmt is not Format.text:
+        sys.stdout.write(_dumps(data, indent=2) + "\n")
+        return
+    for p in report.problems:
+        err.print(f"{'skipped' if p.skipped else 'note'} {path}:{p.line}: {p.reason}", soft_wrap=True,
+                  markup=False, highlight=False, style="yellow" if p.skipped else None)
+    out.print(f"{report.imported} narratives imported from {path} ({report.format}): {report.new} new, "
+              f"{report.updated} updated, {report.unchanged} unchanged; {data['skipped']} rows skipped; "
+              f"{report.embedded} titles embedded", markup=False, highlight=False, soft_wrap=True)
+
+
+@narratives_app.command("match")
+def narratives_match(
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store."),
+    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
+                                              help="Least cosine similarity for a link "
+                                                   "(default: the measured one, see docs/narratives.md)."),
+    top: Optional[int] = typer.Option(None, min=1, help="At most this many narratives per claim."),
+    min_words: Optional[int] = typer.Option(None, min=0, help="Leave out claims shorter than this "
+                                            "many words (default 4)."),
+    redo: bool = typer.Option(False, "--all", help="Match every document again, not only those "
+                              "not yet matched with these narratives and settings."),
+    progress: bool = typer.Option(True, help="Show a progress line."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Link the claims of the stored documents to the imported narratives; print a summary."""
+    from . import narratives as nv
+    from .store import Store
+
+    bar = Progress(TextColumn("matching documents"), BarColumn(bar_width=None),
+                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
+                   transient=True, disable=not progress or fmt is not Format.text)
+    try:
+        with bar, Store(_existing(db)) as store:
+            task = bar.add_task("match", total=None)
+            report = nv.match_store(
+                store, threshold=nv.DEFAULT_THRESHOLD if threshold is None else threshold,
+                top=top or nv.DEFAULT_TOP, min_words=nv.MIN_WORDS if min_words is None else min_words,
+                redo=redo, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            summary = store.narrative_summary()
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    if fmt is not Format.text:
+        sys.stdout.write(_dumps({"run": report.to_dict(), "summary": summary}, indent=2) + "\n")
+        return
+    out.print(f"matched {report.documents} documents ({report.up_to_date} already up to date): "
+              f"{report.claims} claims against {report.narratives} narratives "
+              f"({report.short} claims under {report.settings['min_words']} words left out), "
+              f"threshold {report.settings['threshold']}; {report.linked_claims} claims linked, "
+              f"{report.links} links", markup=False, highlight=False, soft_wrap=True)
+    out.print(f"store: {summary['linked_claims']} linked claims in {summary['linked_documents']} of "
+              f"{summary['documents']} documents", markup=False, highlight=False, soft_wrap=True)
+    for n in summary["top_narratives"]:
+        out.print(f"  {n['claims']:>4} claims  {n['best']:.2f}  {n['title']}  {n['url'] or n['id']}",
+                  markup=False, highlight=False, soft_wrap=True)
+
+
+@narratives_app.command("list")
+def narratives_list(
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store."),
+    limit: int = typer.Option(50, min=1, help="At most this many links."),
+    min_similarity: float = typer.Option(0.0, min=0.0, max=1.0, help="Only links at least this similar."),
+    narrative: Optional[str] = typer.Option(None, help="Only this narrative's links (its id or case URL)."),
+    document: Optional[str] = typer.Option(None, help="Only this document's links (its id or hash)."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or jsonl."),
+) -> None:
+    """Show the linked claims, most similar first: speaker, claim, narrative, similarity, case URL."""
+    from .store import Store
+
+    try:
+        with Store(_existing(db), readonly=True) as store:
+            links = store.narrative_links(limit=limit, min_similarity=min_similarity,
+                                          narrative=narrative, document=document)
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    if fmt is not Format.text:
+        for link in links:
+            sys.stdout.write(_dumps(link) + "\n")
+        return
+    out.print(f"{len(links)} linked claims, most similar first", markup=False, highlight=False)
+    for link in links:
+        doc, claim, narrative = link["document"], link["claim"], link["narrative"]
+        sp = claim["speaker"]
+        speaker = sp["name"] or sp["kind"]
+        speaker += " (unnamed source)" if sp["kind"] == "unnamed" else " (the outlet)" if sp["kind"] == "author" else ""
+        where = ", ".join(x for x in (doc["source"], doc["published"]) if x)
+        out.print(f"\n{link['similarity']:.2f}  {speaker} in {doc['id']}" + (f" [{where}]" if where else ""),
+                  markup=False, highlight=False, soft_wrap=True)
+        out.print(f"      claim      {claim['text']}", markup=False, highlight=False, soft_wrap=True)
+        out.print(f"      narrative  {narrative['title']}", markup=False, highlight=False, soft_wrap=True)
+        out.print(f"      case       {narrative['url'] or narrative['id']}", markup=False, highlight=False,
+                  soft_wrap=True)
+
+
 def _existing(db: Path) -> Path:
     if not db.exists():
         raise NewsgraphError("not_found", f"no store at {db}", "ingest some articles first: newsgraph ingest PATH --db FILE")

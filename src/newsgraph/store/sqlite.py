@@ -222,9 +222,51 @@ CREATE INDEX signals_doc ON signals(doc_hash);
 CREATE INDEX signals_technique ON signals(technique);
 """
 
+_V2 = """
+-- Known disinformation narratives (newsgraph.narratives): imported from a user's list,
+-- keyed by the list's id (EUvsDisinfo: the case URL). vector: the title's sentence
+-- embedding, float32 little-endian, made by the encoder named in model.
+CREATE TABLE narratives (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL,
+    url         TEXT,
+    date        TEXT,
+    countries   TEXT NOT NULL DEFAULT '[]',   -- JSON lists
+    keywords    TEXT NOT NULL DEFAULT '[]',
+    languages   TEXT NOT NULL DEFAULT '[]',
+    outlets     TEXT NOT NULL DEFAULT '[]',
+    source      TEXT NOT NULL,                -- the file it was imported from (name only)
+    model       TEXT NOT NULL,
+    vector      BLOB NOT NULL,
+    revision    INTEGER NOT NULL,             -- the import run that last changed the row
+    imported_at TEXT NOT NULL
+);
+
+-- A claim that repeats a narrative: its cosine similarity, and its rank among the claim's links.
+CREATE TABLE claim_narratives (
+    doc_hash     TEXT NOT NULL,
+    claim_id     TEXT NOT NULL,
+    narrative_id TEXT NOT NULL REFERENCES narratives(id) ON DELETE CASCADE,
+    similarity   REAL NOT NULL,
+    rank         INTEGER NOT NULL,
+    PRIMARY KEY (doc_hash, claim_id, narrative_id),
+    FOREIGN KEY (doc_hash, claim_id) REFERENCES claims(doc_hash, claim_id) ON DELETE CASCADE
+);
+CREATE INDEX claim_narratives_narrative ON claim_narratives(narrative_id);
+
+-- Which documents were matched, and with which settings and narratives (a JSON key), so that
+-- a second match only does the documents ingested or narratives imported since.
+CREATE TABLE narrative_matches (
+    doc_hash   TEXT PRIMARY KEY REFERENCES documents(hash) ON DELETE CASCADE,
+    settings   TEXT NOT NULL,
+    matched_at TEXT NOT NULL
+);
+"""
+
 # Append only: never edit a migration that has been released; add the next one.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: documents + FTS5, actors, places, events, claims, signals, runs", _V1),
+    Migration(2, "known narratives: narratives with title vectors, claim->narrative links", _V2),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -734,3 +776,194 @@ class Store:
         return [{"id": r[0], "command": r[1], "options": json.loads(r[2]), "started_at": r[3],
                  "finished_at": r[4], "stats": json.loads(r[5]) if r[5] is not None else None,
                  "skipped": r[6]} for r in rows]
+
+    # -- known narratives (newsgraph.narratives) ------------------------------------
+
+    _NARRATIVE_FIELDS = ("title", "url", "date", "countries", "keywords", "languages", "outlets",
+                         "source", "model")
+
+    def narrative_fingerprints(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """``{id: (title, model)}`` of the stored narratives among ``ids``."""
+        found: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            marks = ",".join("?" * len(chunk))
+            found.update((r[0], (r[1], r[2])) for r in self._conn.execute(
+                f"SELECT id, title, model FROM narratives WHERE id IN ({marks})", chunk))
+        return found
+
+    def upsert_narratives(self, rows: Iterable[dict[str, Any]], *,
+                          run_id: int | None = None) -> tuple[int, int, int]:
+        """Insert or update narratives by id in one transaction: ``(new, updated, unchanged)``.
+
+        A row is a dict with ``id``, ``title``, ``url``, ``date``, the lists ``countries``,
+        ``keywords``, ``languages``, ``outlets``, ``source``, ``model`` and ``vector`` (float32
+        bytes; None keeps the stored vector, allowed only when the title and model are the
+        stored ones). A changed row gets ``run_id`` as its revision.
+        """
+        rows = list({r["id"]: r for r in rows}.values())
+        now = _now()
+        new = updated = 0
+        with self._write() as conn:
+            stored: dict[str, tuple] = {}
+            cols = ", ".join(f'"{c}"' for c in ("id",) + self._NARRATIVE_FIELDS)
+            for chunk in _chunks([r["id"] for r in rows]):
+                marks = ",".join("?" * len(chunk))
+                stored.update((r[0], r[1:]) for r in conn.execute(
+                    f"SELECT {cols} FROM narratives WHERE id IN ({marks})", chunk))
+            inserts, updates, vector_updates = [], [], []
+            for r in rows:
+                values = (r["title"], r.get("url"), r.get("date"),
+                          *(_dumps(list(r.get(k) or ())) for k in ("countries", "keywords",
+                                                                  "languages", "outlets")),
+                          r["source"], r["model"])
+                have, vector = stored.get(r["id"]), r.get("vector")
+                if have is None:
+                    if vector is None:
+                        raise ValueError(f"narrative {r['id']!r} is new but has no vector")
+                    inserts.append((r["id"], *values, vector, run_id or 0, now))
+                    continue
+                # every field but source (the same list under another file name is no change)
+                if vector is None and have[:-2] + have[-1:] == values[:-2] + values[-1:]:
+                    continue
+                if vector is None and (have[0], have[-1]) != (values[0], values[-1]):
+                    raise ValueError(f"narrative {r['id']!r} changed its title or model but has "
+                                     "no new vector")
+                if vector is not None:
+                    vector_updates.append((vector, r["id"]))
+                updates.append((*values, run_id or 0, now, r["id"]))
+            conn.executemany(
+                "INSERT INTO narratives (id, title, url, date, countries, keywords, languages, "
+                "outlets, source, model, vector, revision, imported_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+            conn.executemany(
+                "UPDATE narratives SET title = ?, url = ?, date = ?, countries = ?, keywords = ?, "
+                "languages = ?, outlets = ?, source = ?, model = ?, revision = ?, imported_at = ? "
+                "WHERE id = ?", updates)
+            conn.executemany("UPDATE narratives SET vector = ? WHERE id = ?", vector_updates)
+            new, updated = len(inserts), len(updates)
+        return new, updated, len(rows) - new - updated
+
+    def narratives_revision(self) -> str:
+        """Changes whenever an import adds or changes a narrative: ``"count:last revision"``."""
+        n, last = self._conn.execute("SELECT count(*), max(revision) FROM narratives").fetchone()
+        return f"{n}:{last or 0}"
+
+    def iter_narrative_vectors(self) -> Iterator[tuple[str, str, bytes]]:
+        """``(id, model, vector bytes)`` of every narrative, in import order."""
+        yield from self._conn.execute("SELECT id, model, vector FROM narratives ORDER BY rowid")
+
+    def get_narratives(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The stored narratives among ``ids`` (without vectors)."""
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            marks = ",".join("?" * len(chunk))
+            for r in self._conn.execute(
+                    "SELECT id, title, url, date, countries, keywords, languages, outlets, source, "
+                    f"model FROM narratives WHERE id IN ({marks})", chunk):
+                out[r[0]] = {"id": r[0], "title": r[1], "url": r[2], "date": r[3],
+                             "countries": json.loads(r[4]), "keywords": json.loads(r[5]),
+                             "languages": json.loads(r[6]), "outlets": json.loads(r[7]),
+                             "source": r[8], "model": r[9]}
+        return out
+
+    def documents_to_match(self, settings: str | None) -> list[str]:
+        """Hashes of the documents not yet matched with ``settings`` (every document if None),
+        in storage order."""
+        if settings is None:
+            return [r[0] for r in self._conn.execute("SELECT hash FROM documents ORDER BY seq")]
+        return [r[0] for r in self._conn.execute(
+            "SELECT d.hash FROM documents AS d LEFT JOIN narrative_matches AS m ON m.doc_hash = d.hash "
+            "WHERE m.settings IS NOT ? ORDER BY d.seq", (settings,))]
+
+    def claims_of(self, hashes: Iterable[str]) -> list[dict[str, Any]]:
+        """``[{doc_hash, claim_id, text}]`` of the documents' claims, in document order."""
+        out: list[dict[str, Any]] = []
+        hashes = list(dict.fromkeys(hashes))
+        order = {h: i for i, h in enumerate(hashes)}
+        for chunk in _chunks(hashes):
+            marks = ",".join("?" * len(chunk))
+            out.extend({"doc_hash": r[0], "claim_id": r[1], "text": r[2], "start": r[3]}
+                       for r in self._conn.execute(
+                           f'SELECT doc_hash, claim_id, text, start FROM claims '
+                           f'WHERE doc_hash IN ({marks})', chunk))
+        out.sort(key=lambda c: (order[c["doc_hash"]], c["start"], c["claim_id"]))
+        return out
+
+    def replace_narrative_links(self, hashes: Iterable[str],
+                                links: Iterable[tuple[str, str, str, float, int]],
+                                settings: str) -> None:
+        """In one transaction: drop the documents' claim->narrative links, store ``links``
+        ``(doc_hash, claim_id, narrative_id, similarity, rank)`` and mark the documents as
+        matched with ``settings``."""
+        hashes = list(dict.fromkeys(hashes))
+        now = _now()
+        with self._write() as conn:
+            for chunk in _chunks(hashes):
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"DELETE FROM claim_narratives WHERE doc_hash IN ({marks})", chunk)
+            conn.executemany("INSERT INTO claim_narratives (doc_hash, claim_id, narrative_id, "
+                             "similarity, rank) VALUES (?, ?, ?, ?, ?)", links)
+            conn.executemany("INSERT INTO narrative_matches (doc_hash, settings, matched_at) "
+                             "VALUES (?, ?, ?) ON CONFLICT (doc_hash) DO UPDATE SET "
+                             "settings = excluded.settings, matched_at = excluded.matched_at",
+                             [(h, settings, now) for h in hashes])
+
+    def narrative_links(self, *, limit: int | None = 50, min_similarity: float = 0.0,
+                        narrative: str | None = None, document: str | None = None) -> list[dict[str, Any]]:
+        """Linked claims, most similar first: the claim (document, offsets, text, speaker,
+        check-worthiness) and the narrative (id, title, url, date) with the similarity and
+        rank. ``narrative`` keeps one narrative's links (its id); ``document`` one document's
+        (its id or hash)."""
+        if limit is not None and limit < 0:
+            raise NewsgraphError("bad_option", "limit must not be negative")
+        where, params = ["l.similarity >= ?"], [min_similarity]
+        if narrative is not None:
+            where.append("l.narrative_id = ?")
+            params.append(narrative)
+        if document is not None:
+            where.append("(d.id = ? OR d.hash = ?)")
+            params.extend((document, document))
+        sql = ("SELECT d.id, d.hash, d.source, d.published, d.title, c.claim_id, c.start, c.\"end\", "
+               "c.text, c.speaker_kind, c.speaker_name, c.kind, c.checkworthiness, n.id, n.title, "
+               "n.url, n.date, l.similarity, l.rank FROM claim_narratives AS l "
+               "JOIN claims AS c ON c.doc_hash = l.doc_hash AND c.claim_id = l.claim_id "
+               "JOIN documents AS d ON d.hash = l.doc_hash "
+               "JOIN narratives AS n ON n.id = l.narrative_id "
+               f"WHERE {' AND '.join(where)} "
+               "ORDER BY l.similarity DESC, d.seq, c.start, l.rank")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        out = []
+        for r in self._conn.execute(sql, params):
+            out.append({
+                "document": {"id": r[0], "hash": r[1], "source": r[2], "published": r[3], "title": r[4]},
+                "claim": {"id": r[5], "start": r[6], "end": r[7], "text": r[8],
+                          "speaker": {"kind": r[9], "name": r[10]}, "kind": r[11],
+                          "checkworthiness": r[12]},
+                "narrative": {"id": r[13], "title": r[14], "url": r[15], "date": r[16]},
+                "similarity": r[17], "rank": r[18]})
+        return out
+
+    def narrative_summary(self, *, top: int = 10) -> dict[str, Any]:
+        """Counts of narratives, links, linked claims and matched documents, and the
+        narratives with the most linked claims."""
+        with self._snapshot() as conn:
+            one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+            out: dict[str, Any] = {
+                "narratives": one("SELECT count(*) FROM narratives"),
+                "links": one("SELECT count(*) FROM claim_narratives"),
+                "linked_claims": one("SELECT count(*) FROM (SELECT DISTINCT doc_hash, claim_id "
+                                     "FROM claim_narratives)"),
+                "linked_documents": one("SELECT count(DISTINCT doc_hash) FROM claim_narratives"),
+                "matched_documents": one("SELECT count(*) FROM narrative_matches"),
+                "documents": one("SELECT count(*) FROM documents"),
+            }
+            out["top_narratives"] = [
+                {"id": r[0], "title": r[1], "url": r[2], "claims": r[3], "documents": r[4],
+                 "best": r[5]} for r in conn.execute(
+                    "SELECT n.id, n.title, n.url, count(*) AS k, count(DISTINCT l.doc_hash), "
+                    "max(l.similarity) FROM claim_narratives AS l JOIN narratives AS n "
+                    "ON n.id = l.narrative_id GROUP BY n.id ORDER BY k DESC, max(l.similarity) DESC, "
+                    "n.id LIMIT ?", (top,))]
+        return out
