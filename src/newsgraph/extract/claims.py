@@ -38,7 +38,7 @@ from typing import Sequence
 from ..model import Actor, Claim, Document, Span, Speaker
 from .mentions import token_records
 
-EXTRACTOR_VERSION = "claims/0.2"
+EXTRACTOR_VERSION = "claims/0.3"
 CUES_FILE = "claim_cues.json"
 
 QUOTES = "\"“”«»"
@@ -175,6 +175,7 @@ class _Context:
         self.author = author
         self.sent_starts = [s.start for s in doc.sents]
         self.last: dict[str, tuple[int, Speaker]] = {}   # speaker kind -> (sentence number, speaker)
+        self.unnamed: dict[str, Speaker] = {}   # head noun -> the last unnamed source it named
         self.persons = sorted({(i, a.id): a for i, a in tok_actor.items() if a.kind == "person"}.items())
 
     def sentence(self, tok) -> int:
@@ -234,9 +235,11 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None) -
     definite = any(d.dep_ in ("det", "poss") and d.lower_ in ("the", "this", "that", "its", "his", "her")
                    for d in tok.children)
     if ctx is not None and not named_person and common and definite and tok.tag_ == "NN":
-        if head_word in PERSON_ROLES:
-            found = ctx.person_before(tok, head_word) or ctx.recent("person", tok) or \
-                ctx.person_before(tok, within=2)
+        if head_word in PERSON_ROLES or head_word in UNNAMED_PEOPLE:
+            # "the former intelligence official said" after "a former senior intelligence
+            # official said": the same unnamed source; else the person with that role
+            found = ctx.unnamed.get(head_word) or ctx.person_before(tok, head_word) or ctx.recent("he/she", tok, 3) or \
+                ctx.recent("person", tok) or ctx.person_before(tok, within=2)
             if found is not None:
                 return found   # "the minister said", "the diplomat added": the one named before
         if head_word in DOCUMENT_NOUNS:
@@ -250,7 +253,10 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None) -
         d.dep_ == "det" and d.lower_ in ("a", "an") for d in tok.children)   # "a coalition spokesman"
     if not named_person and (head_word in UNNAMED_PEOPLE or low in UNNAMED_PEOPLE or indefinite_role):
         # "a senior State Department official", "Russian officials", "U.S. commanders"
-        return Speaker("unnamed", phrase, actor.id if actor is not None else None)
+        found = Speaker("unnamed", phrase, actor.id if actor is not None else None)
+        if ctx is not None and tok.tag_ == "NN":
+            ctx.unnamed[head_word] = found
+        return found
     if not named_person and common and (tok.tag_ == "NNS" or any(
             d.dep_ == "det" and d.lower_ in ("a", "an", "some", "several", "many", "both", "certain", "other")
             for d in tok.children)):
@@ -324,7 +330,9 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
             return _char_span(toks)
         if c.dep_ == "prep" and c.lower_ in ("of", "for") and lemma in ("accuse", "blame", "charge", "suspect",
                                                                       "criticize", "criticise", "condemn"):
-            return _char_span([t for t in c.subtree if t.i != c.i])
+            toks = [t for t in c.subtree if t.i != c.i]
+            if toks:   # not a stranded preposition: "what they accused him of"
+                return _char_span(toks)
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is not None and lemma in ("put", "place", "estimate"):
         at = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "at"), None)
