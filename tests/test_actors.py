@@ -520,3 +520,16 @@ def test_a_bare_agent_takes_the_country_of_its_place(run):
     assert texts(actor(r, "cameo:AFGGOV")) == ["government"]
     assert texts(actor(r, "cameo:KENCOP")) == ["Police"]
     assert [p.name for p in r.places] == ["Kabul", "Nairobi"]
+
+
+def test_a_lowercase_word_the_ner_ran_into_a_name_is_not_part_of_it(nlp):
+    from spacy.tokens import Span as SpacySpan
+
+    from newsgraph.extract.actors import extract_actors
+    from newsgraph.ingest import document_from_text
+    text = "In 2015 Olga Petrovskaya first said that the interests of both sides coincide."
+    doc = nlp(text)
+    # the NER error seen on real text, made certain: the entity runs on into "first"
+    doc.ents = [SpacySpan(doc, 2, 5, label="PERSON")]
+    result = extract_actors(doc, document_from_text(text, date="2019-09-03"))
+    assert [a.name for a in result.actors if a.kind == "person"] == ["Olga Petrovskaya"]

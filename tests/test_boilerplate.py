@@ -225,14 +225,13 @@ def test_a_rule_file_that_is_not_json_names_the_file(tmp_path):
         load_rules(path)
 
 
-def test_cleaning_is_linear_in_the_size_of_the_text():
-    import time
-
+def test_a_long_text_with_many_boilerplate_blocks_is_cleaned_block_by_block():
+    # how the time grows with the text is printed by benchmarks/bench_boilerplate.py (tests
+    # assert no wall-clock times)
     body = (LEAD + "\nShare this article\n\n") * 20_000
-    start = time.perf_counter()
     text, removed = clean_text(body)
-    assert time.perf_counter() - start < 3.0
     assert len(removed) == 20_000 and text.count(LEAD) == 20_000
+    assert "Share this article" not in text
 
 
 def test_menu_bars_and_bare_date_lines_are_removed_but_sentences_stay():

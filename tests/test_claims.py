@@ -107,3 +107,85 @@ def test_the_report_groups_events_and_signals_under_their_claim(nlp, valid):
     accusation = next(r for r in rows if "accuses" in r)
     assert "United States" in accusation and "AID alleged: Russia -> Taliban" in accusation
     assert any("UNNAMED: Sources" in r and "prediction" in r for r in rows)
+
+
+def test_what_an_attribution_leaves_of_the_sentence_is_the_authors(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Moscow has been talking to the Taliban since at least 2015, when "
+                                      "Zamir Kabulov first said that Russian and Taliban interests coincide.",
+                          outlet="The Ledger")
+    said = one(claims, cue="said")
+    assert said["speaker"]["kind"] == "person"
+    assert said["text"] == "Russian and Taliban interests coincide"
+    own = one(claims, speaker_kind="author")
+    assert own["text"].startswith("Moscow has been talking to the Taliban since at least 2015")
+    assert "Kabulov" not in own["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "Rights groups said the charges against the journalists were fabricated.",
+    "Both sides said the exchange could pave the way for broader talks.",
+    "One of the officials said some of the shipments had passed through Tajikistan.",
+])
+def test_plural_or_indefinite_sources_with_no_name_are_unnamed(nlp, valid, text):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue="said")
+    assert c["speaker"]["kind"] == "unnamed"
+
+
+def test_the_diplomat_is_the_diplomat_named_before(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Zamir Kabulov met the delegation in Moscow on Monday. "
+                                      "The diplomat said the talks had been useful.")
+    c = one(claims, cue="said")
+    assert c["speaker"]["kind"] == "person" and "Kabulov" in c["speaker"]["name"]
+
+
+@pytest.mark.parametrize("text,cue,claim", [
+    ("Emmanuel Macron welcomed the exchange of prisoners.", "welcomed", "the exchange of prisoners"),
+    ("The Interior Ministry put the death toll at 57.", "put", "the death toll at 57"),
+    ("Tony Blair has called for a second referendum.", "called", "a second referendum"),
+    ("President Ashraf Ghani urged the insurgents to reciprocate.", "urged", "the insurgents to reciprocate"),
+    ("Some officials fear that a public fight would not change Russian behaviour.", "fear",
+     "a public fight would not change Russian behaviour"),
+])
+def test_stance_verbs_report_what_their_object_says(nlp, valid, text, cue, claim):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue=cue)
+    assert c["text"] == claim
+    assert c["speaker"]["kind"] != "author"
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("The negotiators in Qatar were said to be close to an agreement.", "were said"),
+    ("The attorney general is expected to hand the findings to Congress on Saturday.", "is expected"),
+    ("The former aide reportedly signed one of the checks.", "reportedly"),
+])
+def test_hearsay_without_a_named_source_is_unnamed(nlp, valid, text, cue):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue=cue)
+    assert c["speaker"]["kind"] == "unnamed" and c["speaker"]["actor"] is None
+
+
+def test_a_line_break_ends_a_sentence_without_a_full_stop(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Crowds gathered early in front of the stage\n"
+                                      "French President Emmanuel Macron acknowledged his government "
+                                      "\"can do better\" but added that he believed in the country.")
+    c = one(claims, cue="acknowledged")
+    assert c["speaker"]["kind"] == "person" and "Macron" in c["speaker"]["name"]
+
+
+def test_a_spokesman_whose_name_the_ner_took_for_an_organisation_is_a_person(nlp, valid):
+    obj, claims = claims_of(nlp, valid, "Presidential spokesman Sediq Sediqqi said the truce had held.")
+    c = one(claims, cue="said")
+    assert c["speaker"]["kind"] == "person" and c["speaker"]["name"] == "Sediq Sediqqi"
+
+
+def test_first_person_inside_a_quotation_is_not_a_new_speaker(nlp, valid):
+    _, claims = claims_of(nlp, valid, 'Macron said: "I believe in us, and we will do better."')
+    assert not [c for c in claims if c["cue"] == "believe"]
+    assert one(claims, cue="said")["speaker"]["kind"] == "person"
+
+
+def test_a_stranded_preposition_after_an_accusation_is_no_claim_and_no_crash(nlp, valid):
+    obj, claims = claims_of(nlp, valid, "This is exactly what the opposition accused him of. "
+                                        "Nobody knows what he was blamed for.")
+    assert claims and all(c["cue"] not in ("accused", "blamed") for c in claims)

@@ -3,7 +3,6 @@
 import io
 import json
 import os
-import time
 import tracemalloc
 
 import pytest
@@ -209,9 +208,7 @@ def test_a_50_mb_file_is_refused_from_its_size_without_being_read(tmp_path, monk
             f.write(chunk)
     opened = []
     monkeypatch.setattr(readers, "open", lambda *a, **k: opened.append(a) or open(*a, **k), raising=False)
-    start = time.perf_counter()
     (item,) = run([big])
-    assert time.perf_counter() - start < 1.0
     assert item == Skipped(str(big), "too_large", f"file is 50,000,000 bytes; the limit is "
                                                   f"{DEFAULT_MAX_BYTES:,} (--max-bytes)")
     assert opened == []

@@ -29,6 +29,27 @@ def model_version(nlp) -> str:
     return f"{meta.get('lang', 'en')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
 
 
+PARAGRAPHS = "newsgraph_paragraphs"
+
+
+def _paragraph_starts(doc):
+    """A line break ends a sentence: a paragraph, a caption or a heading without a full stop
+    ("Crowds gathered ... a New Year's party" / "French President Emmanuel Macron ...") is not
+    run into the next line's sentence. Set before the parser, which keeps preset boundaries."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+        elif "\n" in tok.whitespace_:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+    if not Language.has_factory(PARAGRAPHS):
+        Language.component(PARAGRAPHS, func=_paragraph_starts)
+
+
 @lru_cache(maxsize=2)
 def load_nlp(package: str | None = None):
     """Load the English pipeline once per process."""
@@ -40,6 +61,8 @@ def load_nlp(package: str | None = None):
             continue
         nlp = module.load(exclude=list(DISABLED))
         nlp.max_length = MAX_CHARS + 1
+        _register()
+        nlp.add_pipe(PARAGRAPHS, before="parser")
         return nlp
     raise NewsgraphError("no_model", f"none of {', '.join(candidates)} is installed")
 

@@ -387,6 +387,16 @@ BARE_AGENT_STOP = frozenset("""village villages community communities population
     infirmaries sanatorium sanatoriums sanatarium sanatariums sanitarium sanitariums security""".split())
 
 _PLAIN = re.compile(r"[a-z0-9 ]+")
+# nouns of an office or trade whose appositive or compound name is a person's
+PERSON_ROLE_NOUNS = frozenset("""spokesman spokeswoman spokesperson minister president ambassador envoy
+    secretary chancellor premier governor mayor commander general chief director leader senator lawmaker
+    prosecutor judge analyst expert correspondent reporter journalist editor professor researcher
+    lawyer attorney activist adviser advisor aide deputy diplomat negotiator representative""".split())
+# words that make a capitalised name an organisation's, whatever office noun stands beside it
+_ORG_WORDS = frozenset("""ministry party council committee commission group agency news times forces
+    army front union bank university institute department office government organization
+    organisation association company corp inc ltd press media post tv radio network foundation
+    center centre court police service services""".split())
 _QUESTION_START = frozenset("will can could should would does did do is are was were has have".split())
 _FLAG_RANK = {"": 0, "@": 1, "=": 2, "^": 3}
 
@@ -1241,6 +1251,8 @@ class _Run:
                 return
             if any(self.words[k] in (",", ";") for k in range(i, j)):
                 return
+        if u.label == "ORG" and self.person_by_role(i, j):
+            u = _Unit(u.i, u.j, None, "PERSON")   # "spokesman Sediq Sediqqi": the NER's ORG is a person
         if u.label == "PERSON":
             self.ner_person(_Unit(i, j, None, "PERSON"), u)
         elif u.label == "ORG":
@@ -1267,6 +1279,20 @@ class _Run:
                 return
             entry = ActorEntry(f"unk:group:{slug(text)}", text, "group", None, None, None, None, source="ner")
             self.mention(entry, i, j)
+
+    def person_by_role(self, i: int, j: int) -> bool:
+        """Whether a name the NER called an organisation is a person's, by the office noun it
+        is the name of: "presidential spokesman Sediq Sediqqi", "a spokeswoman, Morgan Ortagus"."""
+        doc = self.doc
+        if not 2 <= j - i <= 3 or any(doc[k].tag_ != "NNP" or not doc[k].is_alpha or not doc[k].is_title
+                                      or self.words[k] in _ORG_WORDS for k in range(i, j)):
+            return False
+        root = doc[i:j].root
+        before = doc[i - 1] if i > 0 else None
+        if before is not None and before.lemma_.lower() in PERSON_ROLE_NOUNS and before.dep_ == "compound" \
+                and i <= before.head.i < j:
+            return True
+        return root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_ROLE_NOUNS
 
     def title_line(self, i: int) -> bool:
         """Whether token ``i`` is on the document's first line and that line is a Title Case
@@ -1306,6 +1332,8 @@ class _Run:
             if self.words[i] in ("'s", "'"):
                 return    # "People’s Vote": a possessive, not a title and a name
             i += 1
+        while j > i + 1 and doc[j - 1].is_alpha and doc[j - 1].text.islower() and self.words[j - 1] not in PARTICLES:
+            j -= 1    # and after it: "when Kabulov first said"
         if i >= j or not doc[i].text[:1].isupper():
             return
         if self.heading(i):

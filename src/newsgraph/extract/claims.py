@@ -38,7 +38,7 @@ from typing import Sequence
 from ..model import Actor, Claim, Document, Span, Speaker
 from .mentions import token_records
 
-EXTRACTOR_VERSION = "claims/0.2"
+EXTRACTOR_VERSION = "claims/0.3"
 CUES_FILE = "claim_cues.json"
 
 QUOTES = "\"“”«»"
@@ -62,7 +62,18 @@ UNNAMED_PEOPLE = frozenset("""official officials source sources diplomat diploma
 # nouns of an office a named person holds: "the minister said" is the minister named before
 PERSON_ROLES = frozenset("""minister president spokesman spokeswoman spokesperson ambassador envoy
     secretary chancellor premier governor mayor commander general chief director leader head
-    senator representative lawmaker official prosecutor judge king queen prince emir""".split())
+    senator representative lawmaker official prosecutor judge king queen prince emir diplomat
+    negotiator""".split())
+# nouns of a text an institution issues: "the statement said" is the body named before
+DOCUMENT_NOUNS = frozenset("""statement communique communiqué release readout letter declaration
+    announcement notice resolution""".split())
+# reporting verbs whose direct object is what is asserted or judged (not the hearer, as for "told")
+OBJECT_CUES = frozenset("""welcome hail reject condemn praise criticize criticise applaud denounce
+    deny confirm claim acknowledge admit allege announce report demand propose recommend question
+    reaffirm repeat reiterate restate rule dismiss predict promise pledge vow threaten fear expect""".split())
+# verbs whose object is the subject of the to-clause: "urged the insurgents to reciprocate"
+OBJECT_CONTROL = frozenset({"urge", "call", "ask", "demand", "press", "encourage", "warn", "expect", "advise",
+                            "tell", "order", "invite"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 HEDGES = frozenset({"may", "might", "could", "reportedly", "allegedly", "possibly", "perhaps",
                     "apparently", "seemingly", "rumoured", "rumored", "supposedly"})
@@ -123,7 +134,7 @@ def _subject(verb):
                 return c, False
             if c.dep_ == "nsubjpass":
                 return c, True
-        if t.dep_ in ("xcomp", "conj", "advcl", "acl") and t.head.i != t.i:
+        if t.dep_ in ("xcomp", "conj", "advcl", "acl", "pcomp", "prep") and t.head.i != t.i:
             t = t.head
             continue
         break
@@ -164,6 +175,7 @@ class _Context:
         self.author = author
         self.sent_starts = [s.start for s in doc.sents]
         self.last: dict[str, tuple[int, Speaker]] = {}   # speaker kind -> (sentence number, speaker)
+        self.unnamed: dict[str, Speaker] = {}   # head noun -> the last unnamed source it named
         self.persons = sorted({(i, a.id): a for i, a in tok_actor.items() if a.kind == "person"}.items())
 
     def sentence(self, tok) -> int:
@@ -183,9 +195,13 @@ class _Context:
             return None
         return got[1] if self.sentence(tok) - got[0] <= sentences else None
 
-    def person_before(self, tok, role: str | None = None) -> Speaker | None:
-        """The last person actor mentioned before ``tok`` (whose role holds ``role``, if given)."""
+    def person_before(self, tok, role: str | None = None, within: int | None = None) -> Speaker | None:
+        """The last person actor mentioned before ``tok`` (whose role holds ``role``, if given;
+        no more than ``within`` sentences back, if given)."""
+        here = self.sentence(tok)
         for (i, _), a in reversed(self.persons):
+            if within is not None and here - bisect.bisect_right(self.sent_starts, i) + 1 > within:
+                return None
             if i < tok.i and (role is None or (a.role and role in a.role.lower())):
                 return Speaker("person", a.name, a.id)
         return None
@@ -215,16 +231,38 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None) -
             return Speaker(found.kind, _phrase_text(tok), found.actor)
     phrase = _phrase_text(tok)
     named_person = actor is not None and actor.kind == "person"
+    common = tok.pos_ == "NOUN" or (tok.pos_ == "NUM" and low == "one")
+    definite = any(d.dep_ in ("det", "poss") and d.lower_ in ("the", "this", "that", "its", "his", "her")
+                   for d in tok.children)
+    if ctx is not None and not named_person and common and definite and tok.tag_ == "NN":
+        if head_word in PERSON_ROLES or head_word in UNNAMED_PEOPLE:
+            # "the former intelligence official said" after "a former senior intelligence
+            # official said": the same unnamed source; else the person with that role
+            found = ctx.unnamed.get(head_word) or ctx.person_before(tok, head_word) or ctx.recent("he/she", tok, 3) or \
+                ctx.recent("person", tok) or ctx.person_before(tok, within=2)
+            if found is not None:
+                return found   # "the minister said", "the diplomat added": the one named before
+        if head_word in DOCUMENT_NOUNS:
+            found = ctx.recent("organization", tok)
+            if found is not None:
+                return found   # "the statement said": the body that issued it
+    if low == "one" and any(ch.dep_ == "prep" and ch.lower_ == "of" for ch in tok.children):
+        # "one of the officials", "one of them": someone of a group, not named
+        return Speaker("unnamed", phrase, actor.id if actor is not None and actor.kind != "person" else None)
     indefinite_role = head_word in PERSON_ROLES and any(
         d.dep_ == "det" and d.lower_ in ("a", "an") for d in tok.children)   # "a coalition spokesman"
     if not named_person and (head_word in UNNAMED_PEOPLE or low in UNNAMED_PEOPLE or indefinite_role):
         # "a senior State Department official", "Russian officials", "U.S. commanders"
+        found = Speaker("unnamed", phrase, actor.id if actor is not None else None)
+        if ctx is not None and tok.tag_ == "NN":
+            ctx.unnamed[head_word] = found
+        return found
+    if not named_person and common and (tok.tag_ == "NNS" or any(
+            d.dep_ == "det" and d.lower_ in ("a", "an", "some", "several", "many", "both", "certain", "other")
+            for d in tok.children)):
+        # a plural or indefinite common noun picks out no one: "rights groups", "both sides",
+        # "some lawmakers on Capitol Hill", "a certain NGO", "colleagues"
         return Speaker("unnamed", phrase, actor.id if actor is not None else None)
-    if ctx is not None and not named_person and head_word in PERSON_ROLES and any(
-            d.lower_ == "the" for d in tok.children):
-        found = ctx.person_before(tok, head_word) or ctx.recent("person", tok)
-        if found is not None:
-            return found   # "the minister said": the minister named before
     if actor is not None and actor.kind != "agent":
         kind = "person" if actor.kind in PERSON_KINDS else "organization"
         return Speaker(kind, actor.name, actor.id)
@@ -259,7 +297,8 @@ def _in_quote(tok) -> bool:
 
 # ------------------------------------------------------------------ what a verb reports
 
-def _content(verb, text: str, sent_bounds: tuple[int, int]) -> tuple[int, int] | None:
+def _content(verb, text: str, sent_bounds: tuple[int, int],
+             regions: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:
     """Character span of what a reporting verb reports, or None."""
     lemma = verb.lemma_.lower()
     for c in verb.children:
@@ -270,21 +309,51 @@ def _content(verb, text: str, sent_bounds: tuple[int, int]) -> tuple[int, int] |
             while len(toks) > 1 and (toks[0].dep_ == "mark" or toks[0].is_punct):
                 toks = toks[1:]              # "said that ...": the claim starts after "that"
             return _char_span(toks)
+    if lemma == "call":   # "called for a new vote", "called on the Taliban to extend it"
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in ("for", "on", "upon"):
+                toks = [t for t in c.subtree if t.i != c.i]
+                xcomp = [t for x in verb.children if x.dep_ == "xcomp" for t in x.subtree]
+                if toks:
+                    return _char_span(toks + xcomp)
     if lemma in NAMING_VERBS:   # "called it fake news", "described the report as baseless"
         for c in verb.children:
             if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as"):
                 toks = [t for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)]
-                if toks:
+                if toks and not all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in toks):
                     return _char_span(toks)
     for c in verb.children:
-        if c.dep_ == "xcomp" and lemma in ("vow", "pledge", "promise", "threaten", "claim", "deny", "admit"):
-            return _char_span(list(c.subtree))
+        if c.dep_ == "xcomp" and lemma not in ("say", "tell", "seem", "appear"):
+            # "vowed to fight on", "denied receiving any weapons", "urged the insurgents to reciprocate"
+            obj = next((o for o in verb.children if o.dep_ == "dobj" and o.i < c.i), None)
+            toks = list(c.subtree) + (list(obj.subtree) if obj is not None and lemma in OBJECT_CONTROL else [])
+            return _char_span(toks)
         if c.dep_ == "prep" and c.lower_ in ("of", "for") and lemma in ("accuse", "blame", "charge", "suspect",
                                                                       "criticize", "criticise", "condemn"):
-            return _char_span([t for t in c.subtree if t.i != c.i])
+            toks = [t for t in c.subtree if t.i != c.i]
+            if toks:   # not a stranded preposition: "what they accused him of"
+                return _char_span(toks)
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is not None and lemma in ("put", "place", "estimate"):
+        at = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "at"), None)
+        if at is not None:   # "put the death toll at 57"
+            return _char_span(list(obj.subtree) + list(at.subtree))
+        if lemma != "estimate":
+            return None
+    if lemma in ("warn", "complain", "speak", "boast", "brag", "talk"):
+        about = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "against")), None)
+        if about is not None and len(list(about.subtree)) > 2:   # "warned of the growing presence of IS"
+            return _char_span([t for t in about.subtree if t.i != about.i])
+    if obj is not None and lemma in OBJECT_CUES and obj.pos_ != "PRON" and not (
+            lemma == "rule" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)):
+        # a stance taken on a thing: "welcomed the exchange", "rejected the report",
+        # "confirmed the visit", "claimed the attack", "did not rule out a meeting"
+        return _char_span(list(obj.subtree))
     if any(c.dep_ == "nsubjpass" and c.lower_ != "it" for c in verb.children):
         return None   # "The meeting was restated by Kabulov": what is restated is the subject
-    if verb.dep_ == "parataxis" and verb.head.i != verb.i:
+    if verb.head.i != verb.i and (verb.dep_ == "parataxis" or (
+            verb.dep_ == "ccomp" and verb.head.i < verb.i and any(
+                t.is_punct for t in verb.doc[verb.head.i:verb.left_edge.i]))):
         # "The US accusation, Lavrov made clear, is fake news": the clause around it (a claim is
         # one stretch of text, so the span runs over the parenthesis)
         inner = {t.i for t in verb.subtree}
@@ -294,6 +363,11 @@ def _content(verb, text: str, sent_bounds: tuple[int, int]) -> tuple[int, int] |
     # a quotation in the sentence, outside which the verb stands: '"...," he said.'
     for a, b in _quoted(text, *sent_bounds):
         if not (a <= verb.idx < b) and b - a > 12:
+            return a, b
+    # a quotation that began in an earlier sentence and closes in this one, before the verb:
+    # '"This area was dangerous. / A mortar round could have fallen at any moment," she said.'
+    for a, b in regions:
+        if a < sent_bounds[0] <= b < verb.idx and b - a > 12:
             return a, b
     return None
 
@@ -351,6 +425,33 @@ def _impersonal(verb):
     return None
 
 
+HEARSAY_PASSIVES = frozenset({"say", "report", "believe", "understand", "think", "rumour", "rumor",
+                              "allege", "claim", "know", "expect", "suppose", "estimate", "consider"})
+HEARSAY_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
+
+
+def _clause(verb) -> list:
+    """A verb's clause without a leading conjunction, relative pronoun or punctuation."""
+    toks = sorted(verb.subtree, key=lambda t: t.i)
+    while len(toks) > 1 and (toks[0].dep_ in ("mark", "cc", "advmod") and toks[0].i < verb.i
+                             and toks[0].lower_ not in HEARSAY_ADVERBS or toks[0].is_punct
+                             or toks[0].lower_ in RELATIVE):
+        toks = toks[1:]
+    return toks
+
+
+def _hearsay(verb) -> str | None:
+    """The cue of an agentless passive of saying or believing with a to-clause ("were said
+    to", "is expected to"), or None."""
+    if verb.lemma_.lower() not in HEARSAY_PASSIVES or _agent(verb) is not None:
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if subj is None or subj.lower_ == "it" or not any(c.dep_ == "xcomp" for c in verb.children):
+        return None
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+    return verb.doc[(aux[0].i if aux else verb.i):verb.i + 1].text
+
+
 def _according_to(sent) -> tuple[object, tuple[int, int]] | None:
     """("according to" object head, the phrase's char span) in a sentence."""
     for t in sent:
@@ -371,21 +472,34 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
     tok_actor = token_records(doc, actors)
     author = Speaker("author", document.source, None)
     ctx = _Context(doc, tok_actor, author)
+    regions = _quote_regions(text) if _OPEN_CLOSE.search(text) else []
     found: list[tuple[int, int, Speaker, str | None]] = []
     for sent in doc.sents:
         s_start, s_end = _sentence_bounds(text, sent)
         if s_end - s_start < 3 or not any(t.pos_ in ("VERB", "AUX") for t in sent):
             continue
         attributed = False
+        frames: set[int] = set()   # tokens of the attributions: what they leave is the author's
+        first_found = len(found)
         for v in sent:
             if v.pos_ != "VERB":
                 continue
             impersonal = _impersonal(v)
-            if v.lemma_.lower() not in c["reporting"] and impersonal is None:
+            if v.lemma_.lower() not in c["reporting"] and v.lemma_.lower() not in NAMING_VERBS \
+                    and impersonal is None:
                 continue
             if v.dep_ == "xcomp" and v.head.lemma_.lower() in ("seem", "appear"):
                 continue   # "seems to think he can...": the author's reading, not a claim of his
-            content = _content(v, text, (s_start, s_end))
+            hearsay = _hearsay(v)
+            if hearsay is not None:
+                # "negotiators were said to be close to a deal", "Barr is expected to hand ...":
+                # the sentence is reported by someone the text does not name
+                a, b = _trim(text, *_char_span(_clause(v)))
+                found.append((a, b, Speaker("unnamed", hearsay, None), hearsay))
+                attributed = True
+                frames.update(t.i for t in v.subtree)
+                continue
+            content = _content(v, text, (s_start, s_end), regions)
             if content is None:
                 continue
             subj, passive = _subject(v)
@@ -398,6 +512,8 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 speaker = _speaker_of(agent, tok_actor, ctx)
             elif subj is None:
                 continue
+            elif subj.lower_ in FIRST_PERSON and _in_quote(subj):
+                continue   # '"I believe in us"': the quoted speaker's own words, not a new claim
             else:
                 if subj.lower_ in RELATIVE and v.dep_ == "relcl":
                     subj = _antecedent(v.head, tok_actor)   # "Kabulov, the Kremlin's envoy, who told ..."
@@ -408,6 +524,14 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
             if b > a:
                 found.append((a, b, speaker, cue))
                 attributed = True
+                frames.update(t.i for t in v.subtree)
+        if not attributed:
+            adverb = next((t for t in sent if t.lower_ in HEARSAY_ADVERBS and t.dep_ == "advmod"), None)
+            if adverb is not None:   # "Trump reportedly signed one of the checks"
+                a, b = _trim(text, *_char_span(_clause(adverb.head)))
+                found.append((a, b, Speaker("unnamed", adverb.text, None), adverb.text))
+                attributed = True
+                frames.update(t.i for t in adverb.head.subtree)
         acc = _according_to(sent)
         if acc is not None:
             obj, (p0, p1) = acc
@@ -418,6 +542,7 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 ctx.said(obj, speaker)
                 found.append((a, b, speaker, "according to"))
                 attributed = True
+                frames.update(t.i for t in sent)
         for n_tok in sent:   # "Pompeo's accusation that Moscow supplies weapons"
             if n_tok.pos_ != "NOUN" or n_tok.lemma_.lower() not in SPEECH_NOUNS:
                 continue
@@ -435,9 +560,15 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
             if b > a:
                 found.append((a, b, _speaker_of(holder, tok_actor, ctx), n_tok.text))
                 attributed = True
+                frames.update(t.i for t in n_tok.subtree)
         if not attributed:
             a, b = _trim(text, s_start, s_end)
             if b > a:
+                found.append((a, b, author, None))
+        else:
+            # what the attributions leave of the sentence is the author's own assertion:
+            # "Moscow has been talking to the Taliban since 2015, when Kabulov first said ..."
+            for a, b in _residue(sent, frames, found[first_found:], text):
                 found.append((a, b, author, None))
     found = sorted(_spread_quotes(text, found), key=lambda f: (f[0], -f[1]))
     if not found:
@@ -453,6 +584,39 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
         claims.append(Claim(id=f"c{n}", span=Span.of(text, a, b), speaker=speaker, cue=cue, kind=kind,
                             checkworthiness=worth))
     return tuple(claims)
+
+
+_RESIDUE_EDGE = frozenset({"cc", "mark", "punct", "prep", "advmod", "det"})
+
+
+def _residue(sent, frames: set[int], claims: list, text: str) -> list[tuple[int, int]]:
+    """Stretches of a sentence that no attribution covers (neither a reporting clause nor a
+    claim it reports), long enough to assert something: a clause with a verb of its own."""
+    covered = [(a, b) for a, b, _, _ in claims]
+    runs, run = [], []
+    for t in sent:
+        free = t.i not in frames and not any(a <= t.idx < b for a, b in covered)
+        if free:
+            run.append(t)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    out = []
+    for run in runs:
+        while run and (run[0].dep_ in _RESIDUE_EDGE or run[0].is_punct):
+            run = run[1:]
+        while run and (run[-1].dep_ in _RESIDUE_EDGE or run[-1].is_punct):
+            run = run[:-1]
+        words = [t for t in run if not t.is_punct]
+        if len(words) < 4 or not any(t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "conj", "ccomp")
+                                     for t in run):
+            continue
+        a, b = _trim(text, *_char_span(run))
+        if b > a:
+            out.append((a, b))
+    return out
 
 
 def _quote_regions(text: str) -> list[tuple[int, int]]:
