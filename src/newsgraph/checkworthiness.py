@@ -7,11 +7,14 @@ MODEL_CARD.md beside the weights). The forward pass is numpy only: a logistic re
 * **lexical** features of the text, from regular expressions (no spaCy): numbers, years,
   percentages, money, quantity and comparison words, first/second-person pronouns, modal
   verbs, hedges, negation, capitalised words inside the sentence, question/exclamation marks,
-  length (``LEXICAL_NAMES``);
+  length; and (``cw-features/2``) verifiable content against opinion: numbers with a unit,
+  dates, named sources, "than", acronyms and runs of capitalised words, past-tense verbs,
+  future markers, evaluative words, address of the audience (``LEXICAL_NAMES``);
 * a **bag of words**: tf-idf weighted unigrams and bigrams of a vocabulary fixed at training
   time, L2-normalised (``bow_tokens``);
-* optionally the **sentence embedding** (newsgraph.embed, all-MiniLM-L6-v2) where the
-  shipped configuration says ``"embedding": true``; then ``score_texts`` needs an encoder.
+* the **sentence embedding** (newsgraph.embed, all-MiniLM-L6-v2) where the configuration
+  says ``"embedding": true`` (the shipped model does); then ``score_texts`` encodes the texts,
+  or takes their vectors.
 
 Each text is scored on its own (no context features), so a text's score never depends on the
 texts scored beside it: the claims extractor can call ``score_texts`` once per document with
@@ -39,7 +42,7 @@ from .errors import NewsgraphError
 MODEL_DIR = ("data", "models", "checkworthiness")
 WEIGHTS_FILE = "weights.npz"
 CONFIG_FILE = "config.json"
-FEATURES_VERSION = "cw-features/1"
+FEATURES_VERSION = "cw-features/2"
 _HINT = ("reinstall newsgraph, or rebuild the model with `python scripts/train_checkworthiness.py` "
          "(needs the train extra and ../shared/data/claims)")
 
@@ -73,11 +76,52 @@ _PAST = frozenset("was were had has have been did passed voted signed".split())
 _CIVIL = frozenset("""thank thanks applause laughter crosstalk welcome okay ok yes yeah well
     please excuse sorry congratulations""".split())
 
+# cw-features/2: verifiable content (quantities with a unit, named-entity proxies from
+# capitalisation, named sources, dates, past-tense event verbs) against opinion, future and
+# address; all from the text alone, so they exist on news sentences as on debate lines.
+_QUANTITY = re.compile(
+    r"(?:\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|"
+    r"thousands?|millions?|billions?))\s*(?:%|\b(?:per ?cent|percent|percentage points?|points?|"
+    r"thousand|million|billion|trillion|people|persons|workers|jobs|children|women|men|families|"
+    r"americans|citizens|voters|votes|troops|soldiers|police|officers|refugees|immigrants|"
+    r"deaths|dead|killed|wounded|injured|victims|cases|dollars|euros|pounds|barrels|tons|tonnes|"
+    r"acres|miles|kilometres|kilometers|km|years?|months?|weeks?|days?|hours?|times|fold|"
+    r"countries|states|cities|companies|schools|hospitals|homes|houses|cars|guns|weapons)\b)",
+    re.I)
+_MONTH = re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|"
+                    r"November|December|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\b\.?|"
+                    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_AGO = re.compile(r"\b(?:ago|since|last (?:year|month|week|decade|century)|in the past|"
+                  r"(?:19|20)\d0s)\b", re.I)
+_SOURCE = re.compile(r"\baccording to\b|\b(?:report|reports|reported|study|studies|survey|poll|polls|"
+                     r"data|statistics|figures|census|records|analysis|estimates?|estimated|"
+                     r"found|shows?|showed|revealed|confirmed|documents?)\b", re.I)
+_THAN = re.compile(r"\bthan\b|\b(?:as|so) (?:much|many) as\b", re.I)
+_FUTURE = re.compile(r"\b(?:will|won't|shall|gonna|going to|'ll|plans? to|intends? to|tomorrow|"
+                     r"next (?:year|month|week))\b", re.I)
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+_IRREGULAR_PAST = frozenset("""said told went came gave took made lost won paid spent built sold
+    bought left began brought fought rose fell grew cut hit killed became got put kept held led
+    sent met ran stood wrote knew thought saw found chose broke stole shot struck""".split())
+_NOT_PAST_ED = frozenset("""need needed indeed speed seed feed breed red bed wed shed hundred
+    united limited""".split())
+_OPINION = frozenset("""great terrible horrible wonderful amazing beautiful tremendous incredible
+    disaster disgrace disgraceful best worst bad good nice fantastic sad stupid ridiculous
+    unbelievable love hate proud shame shameful awful outrageous wrong right fair unfair
+    important believe honor honored privilege""".split())
+_ADDRESS = frozenset("""you your yours yourself folks everybody everyone ladies gentlemen friends
+    thank thanks""".split())
+_REFERENCE = frozenset("""he she they his her their him them it this that these those""".split())
+
 LEXICAL_NAMES: tuple[str, ...] = (
     "log_words", "short", "long", "has_digit", "n_numbers", "year", "percent", "money",
     "num_word", "scale_word", "compare", "first_singular", "first_plural", "second_person",
     "modal", "hedge", "negation", "past", "civil", "inner_capitals", "inner_capital_ratio",
     "question", "exclamation",
+    # cw-features/2
+    "quantity", "date_word", "time_ago", "named_source", "than", "future", "acronym",
+    "entity_runs", "past_verb", "opinion_word", "address", "reference_ratio", "long_word_ratio",
+    "starts_with_capital_name",
 )
 
 
@@ -106,8 +150,43 @@ def lexical_features(text: str) -> np.ndarray:
         count(_I), count(_WE), count(_YOU), count(_MODAL), count(_HEDGE), count(_NEG),
         count(_PAST), count(_CIVIL), float(min(inner_caps, 5)), inner_caps / max(n - 1, 1),
         float(stripped.endswith("?")), float(stripped.endswith("!")),
-    )
+    ) + _content_features(text, words, lower)
     return np.asarray(values, dtype=np.float32)
+
+
+def _entity_runs(words: list[str]) -> int:
+    """Runs of two or more capitalised words after the first word ("Supreme Court",
+    "New York Times"): a proxy for multi-word names without a parser."""
+    runs, length = 0, 0
+    for w in words[1:] + [""]:
+        if w[:1].isupper() and w.lower() not in _I:
+            length += 1
+        else:
+            runs += length >= 2
+            length = 0
+    return runs
+
+
+def _content_features(text: str, words: list[str], lower: list[str]) -> tuple[float, ...]:
+    n = max(len(words), 1)
+    past = sum(1 for w in lower if w in _IRREGULAR_PAST or
+               (len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED))
+    first_is_name = bool(words) and words[0][:1].isupper() and len(words) > 1 and \
+        words[0].lower() not in (_I | _WE | _YOU | _REFERENCE | _CIVIL | _MODAL | _NEG) and \
+        words[0].lower() not in ("the", "a", "an", "and", "but", "so", "if", "what", "how", "why",
+                                 "when", "where", "who", "there", "now", "in", "on", "at", "as")
+    return (
+        float(min(len(_QUANTITY.findall(text)), 3)), float(bool(_MONTH.search(text))),
+        float(bool(_AGO.search(text))), float(min(len(_SOURCE.findall(text)), 3)),
+        float(bool(_THAN.search(text))), float(bool(_FUTURE.search(text))),
+        float(min(sum(1 for a in _ACRONYM.findall(text) if a not in ("I", "OK")), 3)),
+        float(min(_entity_runs(words), 3)), float(min(past, 3)),
+        float(min(sum(1 for w in lower if w in _OPINION), 3)),
+        float(min(sum(1 for w in lower if w in _ADDRESS), 3)),
+        sum(1 for w in lower if w in _REFERENCE) / n,
+        sum(1 for w in words if len(w) >= 7 and w.isalpha()) / n,
+        float(first_is_name),
+    )
 
 
 def bow_tokens(text: str, bigrams: bool = True) -> list[str]:
