@@ -263,10 +263,106 @@ CREATE TABLE narrative_matches (
 );
 """
 
+_V3 = """
+-- Corpus events (newsgraph.corpus): reports of one event from many documents, merged.
+-- Recomputed as a whole by `newsgraph corpus build`; settings is the JSON of its options.
+-- date_lo/date_hi: the days the reports' dates allow (partial dates widened to their month or
+-- year), else the first report's publication date; first_reported: the earliest publication.
+CREATE TABLE corpus_events (
+    id             TEXT PRIMARY KEY,
+    type           TEXT NOT NULL,
+    quad           INTEGER,
+    date_lo        TEXT,
+    date_hi        TEXT,
+    place_name     TEXT,
+    place_country  TEXT,
+    first_reported TEXT,
+    n_reports      INTEGER NOT NULL,
+    n_outlets      INTEGER NOT NULL,
+    n_documents    INTEGER NOT NULL,
+    status         TEXT NOT NULL,                -- the status most reports give
+    disagreements  TEXT NOT NULL DEFAULT '[]',   -- JSON
+    settings       TEXT NOT NULL DEFAULT '{}'    -- JSON
+);
+CREATE INDEX corpus_events_type ON corpus_events(type, n_reports);
+CREATE INDEX corpus_events_date ON corpus_events(date_lo, date_hi);
+CREATE INDEX corpus_events_reports ON corpus_events(n_reports);
+
+-- Every report of a corpus event: one stored event as its document gives it.
+CREATE TABLE corpus_event_reports (
+    corpus_event_id TEXT NOT NULL REFERENCES corpus_events(id) ON DELETE CASCADE,
+    doc_hash        TEXT NOT NULL,
+    event_id        TEXT NOT NULL,
+    outlet          TEXT,
+    published       TEXT,
+    status          TEXT NOT NULL,
+    date            TEXT,
+    place_name      TEXT,
+    place_country   TEXT,
+    evidence_start  INTEGER NOT NULL,
+    evidence_end    INTEGER NOT NULL,
+    evidence_text   TEXT NOT NULL,
+    PRIMARY KEY (doc_hash, event_id),
+    FOREIGN KEY (doc_hash, event_id) REFERENCES events(doc_hash, event_id) ON DELETE CASCADE
+);
+CREATE INDEX corpus_event_reports_event ON corpus_event_reports(corpus_event_id);
+CREATE INDEX corpus_event_reports_outlet ON corpus_event_reports(outlet COLLATE NOCASE);
+CREATE INDEX corpus_event_reports_status ON corpus_event_reports(status);
+CREATE INDEX corpus_event_reports_place ON corpus_event_reports(place_name COLLATE NOCASE);
+
+-- The actors and recipients of a corpus event (the union over its reports).
+CREATE TABLE corpus_event_actors (
+    corpus_event_id TEXT NOT NULL REFERENCES corpus_events(id) ON DELETE CASCADE,
+    actor_id        TEXT NOT NULL,
+    role            TEXT NOT NULL CHECK (role IN ('actor', 'recipient')),
+    PRIMARY KEY (corpus_event_id, actor_id, role)
+);
+CREATE INDEX corpus_event_actors_actor ON corpus_event_actors(actor_id, role);
+
+-- Why a report joined its corpus event: the report it matched best, the score, the fields.
+CREATE TABLE corpus_merges (
+    corpus_event_id TEXT NOT NULL REFERENCES corpus_events(id) ON DELETE CASCADE,
+    doc_hash        TEXT NOT NULL,
+    event_id        TEXT NOT NULL,
+    matched_doc     TEXT NOT NULL,
+    matched_event   TEXT NOT NULL,
+    score           REAL NOT NULL,
+    reasons         TEXT NOT NULL,               -- JSON {field: why}
+    PRIMARY KEY (doc_hash, event_id)
+);
+CREATE INDEX corpus_merges_event ON corpus_merges(corpus_event_id);
+
+-- Claim corroboration: corroborated | contested | unverified, with the reports for and against.
+CREATE TABLE claim_corroboration (
+    doc_hash        TEXT NOT NULL,
+    claim_id        TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('corroborated', 'contested', 'unverified')),
+    independent     INTEGER NOT NULL,            -- independent outlets that report the same content
+    supporting      TEXT NOT NULL DEFAULT '[]',  -- JSON [{doc_hash, claim_id, outlet, similarity, copy}]
+    contradicting   TEXT NOT NULL DEFAULT '[]',  -- JSON [{doc_hash, claim_id?, outlet, why}]
+    PRIMARY KEY (doc_hash, claim_id),
+    FOREIGN KEY (doc_hash, claim_id) REFERENCES claims(doc_hash, claim_id) ON DELETE CASCADE
+);
+CREATE INDEX claim_corroboration_status ON claim_corroboration(status);
+
+-- Documents whose text near-duplicates another's (copies are one source): cluster = the
+-- hash of the earliest stored document of the cluster.
+CREATE TABLE document_copies (
+    doc_hash TEXT PRIMARY KEY REFERENCES documents(hash) ON DELETE CASCADE,
+    cluster  TEXT NOT NULL
+);
+CREATE INDEX document_copies_cluster ON document_copies(cluster);
+
+CREATE INDEX claims_doc ON claims(doc_hash, start);
+CREATE INDEX events_doc_evidence ON events(doc_hash, evidence_start);
+CREATE INDEX documents_published_seq ON documents(published, seq);
+"""
+
 # Append only: never edit a migration that has been released; add the next one.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: documents + FTS5, actors, places, events, claims, signals, runs", _V1),
     Migration(2, "known narratives: narratives with title vectors, claim->narrative links", _V2),
+    Migration(3, "corpus events with their reports and merge reasons, claim corroboration", _V3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -967,3 +1063,109 @@ class Store:
                     "ON n.id = l.narrative_id GROUP BY n.id ORDER BY k DESC, max(l.similarity) DESC, "
                     "n.id LIMIT ?", (top,))]
         return out
+
+    # -- corpus events and claim corroboration (newsgraph.corpus) ----------------------
+
+    def event_reports(self) -> list[dict[str, Any]]:
+        """Every stored event with its document's outlet, publication date and storage order,
+        and its actor and recipient ids, in storage order."""
+        roles: dict[tuple[str, str], dict[str, list[str]]] = {}
+        with self._snapshot() as conn:
+            for h, e, a, role in conn.execute(
+                    "SELECT doc_hash, event_id, actor_id, role FROM event_actors ORDER BY rowid"):
+                roles.setdefault((h, e), {"actor": [], "recipient": []})[role].append(a)
+            rows = conn.execute(
+                "SELECT e.doc_hash, e.event_id, e.type, e.quad, e.status, e.date, e.place_name, "
+                "e.place_country, e.evidence_start, e.evidence_end, e.evidence_text, e.confidence, "
+                "d.source, d.published, d.seq, d.id FROM events AS e "
+                "JOIN documents AS d ON d.hash = e.doc_hash ORDER BY d.seq, e.evidence_start, e.event_id"
+            ).fetchall()
+        keys = ("doc_hash", "event_id", "type", "quad", "status", "date", "place_name", "place_country",
+                "evidence_start", "evidence_end", "evidence_text", "confidence", "outlet", "published",
+                "seq", "doc_id")
+        out = []
+        for r in rows:
+            rec = dict(zip(keys, r))
+            got = roles.get((r[0], r[1]), {})
+            rec["actor"] = got.get("actor", [])
+            rec["recipient"] = got.get("recipient", [])
+            out.append(rec)
+        return out
+
+    def actor_codes(self) -> dict[str, tuple]:
+        """``{actor id: (code, country, sector, kind)}`` of every stored actor."""
+        return {r[0]: r[1:] for r in self._conn.execute(
+            "SELECT id, code, country, sector, kind FROM actors")}
+
+    def place_kinds(self) -> dict[tuple[str, str | None], str]:
+        """``{(name casefolded, country): kind}`` of the stored places."""
+        return {(r[0].casefold(), r[1]): r[2] for r in self._conn.execute(
+            "SELECT name, country, kind FROM places WHERE kind IS NOT NULL")}
+
+    def claim_rows(self) -> list[dict[str, Any]]:
+        """Every claim with its document's outlet, date and order, and the ids of the actors
+        mentioned inside its span (the speaker's actor included), in storage order."""
+        with self._snapshot() as conn:
+            actors: dict[tuple[str, str], list[str]] = {}
+            for h, c, a in conn.execute(
+                    'SELECT c.doc_hash, c.claim_id, m.actor_id FROM claims AS c JOIN mentions AS m '
+                    'ON m.doc_hash = c.doc_hash AND m.start >= c.start AND m."end" <= c."end"'):
+                actors.setdefault((h, c), []).append(a)
+            rows = conn.execute(
+                'SELECT c.doc_hash, c.claim_id, c.start, c."end", c.text, c.speaker_actor, c.kind, '
+                "d.source, d.published, d.seq FROM claims AS c JOIN documents AS d ON d.hash = c.doc_hash "
+                "ORDER BY d.seq, c.start, c.claim_id").fetchall()
+        out = []
+        for r in rows:
+            ids = list(dict.fromkeys(actors.get((r[0], r[1]), [])))
+            if r[5] and r[5] not in ids:
+                ids.append(r[5])
+            out.append({"doc_hash": r[0], "claim_id": r[1], "start": r[2], "end": r[3], "text": r[4],
+                        "kind": r[6], "outlet": r[7], "published": r[8], "seq": r[9], "actors": ids})
+        return out
+
+    def document_texts(self, hashes: Iterable[str]) -> dict[str, str]:
+        """``{hash: text}`` of the stored documents among ``hashes``."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(hashes))):
+            marks = ",".join("?" * len(chunk))
+            found.update(self._conn.execute(
+                f"SELECT hash, text FROM documents WHERE hash IN ({marks})", chunk).fetchall())
+        return found
+
+    def replace_corpus(self, *, events: Iterable[tuple], reports: Iterable[tuple],
+                       actors: Iterable[tuple], merges: Iterable[tuple],
+                       corroboration: Iterable[tuple] | None, copies: Iterable[tuple]) -> None:
+        """Replace the corpus tables in one transaction. Rows are tuples in column order
+        (docs/corpus.md); ``corroboration=None`` keeps the stored claim corroboration."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM corpus_merges")
+            conn.execute("DELETE FROM corpus_event_actors")
+            conn.execute("DELETE FROM corpus_event_reports")
+            conn.execute("DELETE FROM corpus_events")
+            conn.execute("DELETE FROM document_copies")
+            conn.executemany(
+                "INSERT INTO corpus_events (id, type, quad, date_lo, date_hi, place_name, place_country, "
+                "first_reported, n_reports, n_outlets, n_documents, status, disagreements, settings) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
+            conn.executemany(
+                "INSERT INTO corpus_event_reports (corpus_event_id, doc_hash, event_id, outlet, published, "
+                "status, date, place_name, place_country, evidence_start, evidence_end, evidence_text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", reports)
+            conn.executemany("INSERT INTO corpus_event_actors (corpus_event_id, actor_id, role) "
+                             "VALUES (?, ?, ?)", actors)
+            conn.executemany(
+                "INSERT INTO corpus_merges (corpus_event_id, doc_hash, event_id, matched_doc, "
+                "matched_event, score, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)", merges)
+            conn.executemany("INSERT INTO document_copies (doc_hash, cluster) VALUES (?, ?)", copies)
+            if corroboration is not None:
+                conn.execute("DELETE FROM claim_corroboration")
+                conn.executemany(
+                    "INSERT INTO claim_corroboration (doc_hash, claim_id, status, independent, "
+                    "supporting, contradicting) VALUES (?, ?, ?, ?, ?, ?)", corroboration)
+
+    def select(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        """Rows of one read-only SQL statement (for newsgraph.query; never a write)."""
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            raise NewsgraphError("bad_option", "select() runs SELECT statements only")
+        return self._conn.execute(sql, list(params)).fetchall()
