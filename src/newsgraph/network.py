@@ -1,0 +1,193 @@
+"""The actor network and per-actor timelines, read from the stored event records.
+
+``actor_network`` builds a networkx ``MultiDiGraph``: one node per actor (its id, with name,
+CAMEO code, country, sector, kind and number of events), one edge per stored event from each of
+its actors to each of its recipients, typed (PLOVER type, mode, CAMEO code), dated (the
+event's date, or the report's publication date when the event's own date is partial or
+unknown) and weighted (``weight`` = |Goldstein|, ``goldstein`` signed, ``quad`` and
+``polarity``: cooperation for quad classes 1-2, conflict for 3-4). An event without a
+recipient has no edge (its actors still count it). ``since``/``until`` keep the events whose
+date lies in the range. ``actor_timeline`` lists one actor's events in date order.
+
+Both read the record tables (events, event_actors, actors, documents) through one SQL cursor,
+so the store is never loaded whole; only the graph itself is held in memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+# the same rule as export.effective_date: a full date; a partial one (YYYY or YYYY-MM) that
+# the publication date falls in gives the publication date, any other its first day; else the
+# publication date
+_DAY = ("CASE WHEN e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN e.date "
+        "WHEN e.date GLOB '[0-9][0-9][0-9][0-9]' OR e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' "
+        "THEN CASE WHEN substr(d.published, 1, length(e.date)) = e.date THEN d.published "
+        "WHEN length(e.date) = 4 THEN e.date || '-01-01' ELSE e.date || '-01' END "
+        "ELSE d.published END")
+
+_EVENTS_SQL = (
+    "SELECT e.doc_hash, e.event_id, e.type, e.mode, e.cameo, e.goldstein, e.quad, e.status, "
+    f"e.date, {_DAY} AS day, e.place_name, e.place_country, e.confidence, e.evidence_text, "
+    "d.id, d.source, "
+    "(SELECT group_concat(actor_id, char(31)) FROM event_actors AS a "
+    " WHERE a.doc_hash = e.doc_hash AND a.event_id = e.event_id AND a.role = 'actor'), "
+    "(SELECT group_concat(actor_id, char(31)) FROM event_actors AS a "
+    " WHERE a.doc_hash = e.doc_hash AND a.event_id = e.event_id AND a.role = 'recipient') "
+    "FROM events AS e JOIN documents AS d ON d.hash = e.doc_hash")
+
+
+def _conn(store: Any) -> sqlite3.Connection:
+    return store if isinstance(store, sqlite3.Connection) else store._conn
+
+
+def _where(since: str | None, until: str | None, extra: list[str] | None = None
+           ) -> tuple[str, list[Any]]:
+    clauses, params = list(extra or ()), []
+    if since is not None:
+        clauses.append(f"{_DAY} >= ?")
+        params.append(since)
+    if until is not None:
+        clauses.append(f"{_DAY} <= ?")
+        params.append(until)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def polarity(quad: int | None) -> str:
+    return "cooperation" if quad in (1, 2) else "conflict" if quad in (3, 4) else "unknown"
+
+
+def _clean(attrs: dict[str, Any]) -> dict[str, Any]:
+    # GEXF and GraphML writers refuse None values
+    return {k: v for k, v in attrs.items() if v is not None}
+
+
+def actor_network(store: Any, *, since: str | None = None, until: str | None = None
+                  ) -> nx.MultiDiGraph:
+    """The actor network of the stored events dated within ``since``..``until`` (inclusive,
+    ``YYYY-MM-DD``; None: open)."""
+    conn = _conn(store)
+    graph = nx.MultiDiGraph(name="newsgraph actor network", since=since or "", until=until or "")
+    where, params = _where(since, until)
+    counts: dict[str, int] = {}
+    for row in conn.execute(_EVENTS_SQL + where + " ORDER BY day, d.seq, e.event_id", params):
+        (doc_hash, event_id, etype, mode, cameo, goldstein, quad, status, date, day, place,
+         country, confidence, evidence, doc_id, outlet, actors, recipients) = row
+        actors = actors.split("\x1f") if actors else []
+        recipients = recipients.split("\x1f") if recipients else []
+        for a in dict.fromkeys(actors + recipients):
+            counts[a] = counts.get(a, 0) + 1
+        for a in actors:
+            for r in recipients:
+                if a == r:
+                    continue
+                graph.add_edge(a, r, key=f"{doc_hash[:16]}:{event_id}", **_clean({
+                    "event_type": etype, "mode": mode, "cameo": cameo, "quad": quad,
+                    "goldstein": goldstein, "weight": abs(goldstein) if goldstein is not None else 1.0,
+                    "polarity": polarity(quad), "status": status, "date": day,
+                    "date_as_reported": date, "place": place, "place_country": country,
+                    "confidence": confidence, "evidence": evidence, "document": doc_id,
+                    "doc_hash": doc_hash, "event_id": event_id, "outlet": outlet}))
+    ids = list(counts)
+    info: dict[str, tuple] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(f"SELECT id, name, code, country, sector, kind FROM actors "
+                              f"WHERE id IN ({marks})", chunk):
+            info[r[0]] = r[1:]
+    for actor_id in ids:
+        name, code, country, sector, kind = info.get(actor_id, (actor_id, None, None, None, None))
+        graph.add_node(actor_id, **_clean({"label": name, "name": name, "code": code,
+                                           "country": country, "sector": sector, "kind": kind,
+                                           "events": counts[actor_id]}))
+    return graph
+
+
+def collapse(graph: nx.MultiDiGraph) -> nx.DiGraph:
+    """One edge per (actor, recipient) pair: ``events``, ``cooperation``/``conflict`` counts,
+    ``goldstein`` sum and mean, ``weight`` = number of events, first and last date."""
+    out = nx.DiGraph(**graph.graph)
+    out.add_nodes_from(graph.nodes(data=True))
+    for a, r, data in graph.edges(data=True):
+        e = out.get_edge_data(a, r)
+        if e is None:
+            e = {"events": 0, "cooperation": 0, "conflict": 0, "goldstein": 0.0,
+                 "first": data.get("date", ""), "last": data.get("date", "")}
+            out.add_edge(a, r, **e)
+            e = out[a][r]
+        e["events"] += 1
+        if data["polarity"] in ("cooperation", "conflict"):
+            e[data["polarity"]] += 1
+        e["goldstein"] += data.get("goldstein") or 0.0
+        if data.get("date"):
+            e["first"] = min(filter(None, (e["first"], data["date"])))
+            e["last"] = max(e["last"], data["date"])
+    for _, _, e in out.edges(data=True):
+        e["weight"] = e["events"]
+        e["goldstein_mean"] = e["goldstein"] / e["events"]
+    return out
+
+
+def actor_timeline(store: Any, actor_id: str, *, since: str | None = None,
+                   until: str | None = None) -> list[dict[str, Any]]:
+    """The events of one actor (as actor or recipient) in date order, each with its role,
+    type, mode, CAMEO code, Goldstein, quad class, status, dates, place, the other actors and
+    the report (document id, outlet, evidence)."""
+    conn = _conn(store)
+    where, params = _where(since, until, [
+        "EXISTS (SELECT 1 FROM event_actors AS x WHERE x.doc_hash = e.doc_hash "
+        "AND x.event_id = e.event_id AND x.actor_id = ?)"])
+    out = []
+    for row in conn.execute(_EVENTS_SQL + where + " ORDER BY day, d.seq, e.event_id",
+                            [actor_id, *params]):
+        (doc_hash, event_id, etype, mode, cameo, goldstein, quad, status, date, day, place,
+         country, confidence, evidence, doc_id, outlet, actors, recipients) = row
+        actors = actors.split("\x1f") if actors else []
+        recipients = recipients.split("\x1f") if recipients else []
+        out.append({"date": day, "date_as_reported": date,
+                    "role": "actor" if actor_id in actors else "recipient",
+                    "type": etype, "mode": mode, "cameo": cameo, "goldstein": goldstein,
+                    "quad": quad, "polarity": polarity(quad), "status": status,
+                    "actors": actors, "recipients": recipients,
+                    "place": {"name": place, "country": country} if place else None,
+                    "document": doc_id, "doc_hash": doc_hash, "event_id": event_id,
+                    "outlet": outlet, "evidence": evidence, "confidence": confidence})
+    return out
+
+
+def write(graph: nx.Graph, path: str | Path, kind: str) -> None:
+    """Write the graph as ``gexf`` (GEXF 1.2) or ``graphml``. GraphML keeps the graph's
+    attributes (``provenance`` among them) as graph data; GEXF has no graph attributes, so
+    the ``provenance`` attribute goes into ``<meta><description>`` and the creator names
+    newsgraph."""
+    if kind == "gexf":
+        nx.write_gexf(graph, path, version="1.2draft")
+        _gexf_meta(Path(path), graph.graph)
+    elif kind == "graphml":
+        nx.write_graphml(graph, path)
+    else:
+        raise ValueError(f"unknown network format {kind!r}")
+
+
+def _gexf_meta(path: Path, attrs: dict[str, Any]) -> None:
+    import xml.etree.ElementTree as ET
+    ns = "http://www.gexf.net/1.2draft"
+    ET.register_namespace("", ns)
+    ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
+    tree = ET.parse(path)
+    meta = tree.getroot().find(f"{{{ns}}}meta")
+    if meta is None:
+        meta = ET.Element(f"{{{ns}}}meta")
+        tree.getroot().insert(0, meta)
+    creator = meta.find(f"{{{ns}}}creator")
+    if creator is None:
+        creator = ET.SubElement(meta, f"{{{ns}}}creator")
+    creator.text = f"newsgraph {attrs.get('newsgraph_version', '')} (NetworkX {nx.__version__})"
+    if attrs.get("provenance"):
+        ET.SubElement(meta, f"{{{ns}}}description").text = str(attrs["provenance"])
+    tree.write(path, encoding="utf-8", xml_declaration=True)
