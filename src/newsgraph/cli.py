@@ -391,6 +391,169 @@ def narratives_list(
                   soft_wrap=True)
 
 
+corpus_app = typer.Typer(no_args_is_help=True, help="Across documents: corpus events (one event "
+                         "from many reports), claim corroboration. See docs/corpus.md.")
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("build")
+def corpus_build(
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store."),
+    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="Least merge score "
+                                              "(default 0.72, see docs/corpus.md)."),
+    window_days: Optional[int] = typer.Option(None, "--window-days", min=0, help="Largest gap in "
+                                              "days between two reports' dates (default 3)."),
+    claims: bool = typer.Option(True, help="Also compute claim corroboration (embeds claims)."),
+    top: int = typer.Option(5, min=0, help="How many corpus events with the most outlets to print."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """(Re)compute corpus events, their disagreements and claim corroboration; print a summary."""
+    from . import corpus as cp
+    from .store import Store
+
+    try:
+        with Store(_existing(db)) as store:
+            report = cp.build(store, threshold=cp.DEFAULT_THRESHOLD if threshold is None else threshold,
+                              window_days=cp.DEFAULT_WINDOW_DAYS if window_days is None else window_days,
+                              claims=claims, top=top)
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    data = report.to_dict()
+    if fmt is not Format.text:
+        sys.stdout.write(_dumps(data, indent=2) + "\n")
+        return
+    say = lambda line: out.print(line, markup=False, highlight=False, soft_wrap=True)  # noqa: E731
+    say(f"{data['reports']} event reports -> {data['corpus_events']} corpus events "
+        f"({data['multi_report_events']} with several reports, {data['multi_outlet_events']} with several "
+        f"outlets); threshold {data['settings']['threshold']}, window {data['settings']['window_days']} days; "
+        f"{data['copies']} documents are near-copies of another")
+    if data["claims"]:
+        c = data["claims"]
+        say(f"claims: {c['claims']}: {c['corroborated']} corroborated, {c['contested']} contested, "
+            f"{c['claims'] - c['corroborated'] - c['contested']} unverified ({c['embedded']} distinct texts embedded)")
+    for ev in data["top"]:
+        _print_event(ev, say)
+
+
+def _print_event(ev: dict, say) -> None:
+    lo, hi = ev["date"]
+    when = lo if lo == hi else f"{lo}..{hi}"
+    say(f"\n{ev['id']}  {ev['type']}  {when}  {ev.get('place') or '-'}  {len(ev['outlets'])} outlets, "
+        f"{len(ev['reports'])} reports, first reported {ev.get('first_reported') or '-'}")
+    for r in ev["reports"]:
+        merge = r.get("merge")
+        score = f"  (merged at {merge['score']:.2f})" if merge else ""
+        say(f"  {r['outlet'] or '-'} [{r['published'] or '-'}] {r['status']}, date {r['date'] or '-'}, "
+            f"place {r['place'] or '-'}{score}: {r['evidence']['text'][:140]}")
+    for d in ev["disagreements"]:
+        values = "; ".join(f"{v}: {', '.join(o)}" for v, o in d["values"].items())
+        say(f"  disagreement ({d['field']}, {d['kind']}): {values}")
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+@app.command()
+def query(
+    what: str = typer.Argument("events", help="events (corpus events with their reports), claims or documents."),
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store."),
+    actor: Optional[str] = typer.Option(None, help="Actor id, CAMEO code or name."),
+    recipient: Optional[str] = typer.Option(None, help="Recipient id, code or name (events)."),
+    type: Optional[str] = typer.Option(None, "--type", help="PLOVER event type."),
+    status: Optional[str] = typer.Option(None, help="Event status (events) or corroboration (claims)."),
+    outlet: Optional[str] = typer.Option(None, help="Outlet name."),
+    since: Optional[str] = typer.Option(None, help="From this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="Up to this date (YYYY-MM-DD)."),
+    place: Optional[str] = typer.Option(None, help="Place name or ISO3 country."),
+    text: Optional[str] = typer.Option(None, help="Full-text search of the documents (FTS5)."),
+    min_reports: Optional[int] = typer.Option(None, min=1, help="Events with at least this many reports."),
+    limit: int = typer.Option(20, min=1),
+    fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table, json or jsonl."),
+) -> None:
+    """Filter corpus events, claims or documents (run `newsgraph corpus build` first for events)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .query import query as run_query
+    from .store import Store
+
+    efmt = Format.text if fmt is QueryFormat.table else Format.json
+    try:
+        with Store(_existing(db), readonly=True) as store:
+            rows = run_query(store, what, actor=actor, recipient=recipient, type=type, status=status,
+                             outlet=outlet, since=since, until=until, place=place, text=text,
+                             min_reports=min_reports, limit=limit)
+    except NewsgraphError as exc:
+        _fail(exc, efmt)
+    if fmt is QueryFormat.json:
+        sys.stdout.write(_dumps({what: rows}, indent=2) + "\n")
+        return
+    if fmt is QueryFormat.jsonl:
+        for row in rows:
+            sys.stdout.write(_dumps(row) + "\n")
+        return
+    table = Table(title=f"{len(rows)} {what}", title_justify="left")
+    if what == "events":
+        cols = ("id", "type", "date", "place", "reports", "outlets", "actors", "disagreements")
+        cells = [(e["id"], e["type"], e["date"][0] if e["date"][0] == e["date"][1] else "..".join(e["date"]),
+                  e["place"] or "", str(e["n_reports"]), ", ".join(e["outlets"]),
+                  ", ".join(a["name"] or a["id"] for a in e["actors"] + e["recipients"]),
+                  "; ".join(f"{d['field']}: {' / '.join(d['values'])}" for d in e["disagreements"]))
+                 for e in rows]
+    elif what == "claims":
+        cols = ("document", "outlet", "published", "speaker", "corroboration", "text")
+        cells = [(c["document"], c["outlet"] or "", c["published"] or "",
+                  c["speaker"]["name"] or c["speaker"]["kind"], c["corroboration"], c["text"]) for c in rows]
+    else:
+        cols = ("id", "outlet", "published", "title", "events", "claims")
+        cells = [(d["id"], d["outlet"] or "", d["published"] or "", d["title"] or "", str(d["events"]),
+                  str(d["claims"])) for d in rows]
+    for col in cols:
+        table.add_column(col)
+    for row in cells:
+        table.add_row(*(Text(str(x)) for x in row))
+    out.print(table)
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    plover = "plover"
+    gdelt = "gdelt"
+    csv = "csv"
+    parquet = "parquet"
+    ftm = "ftm"
+    gexf = "gexf"
+    graphml = "graphml"
+
+
+@app.command("export")
+def export_cmd(
+    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="jsonl, plover, gdelt, csv, parquet, "
+                                     "ftm, gexf or graphml (docs/export.md)."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="The file to write; a folder for gdelt, csv "
+                                  "and parquet."),
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store."),
+    since: Optional[str] = typer.Option(None, help="First publication date (YYYY-MM-DD); for gexf "
+                                        "and graphml, first event date."),
+    until: Optional[str] = typer.Option(None, help="Last date (YYYY-MM-DD), inclusive."),
+) -> None:
+    """Export the stored records (events, actors, claims...) with a provenance manifest."""
+    from .export import export, manifest_path
+    from .store import Store
+
+    try:
+        with Store(_existing(db), readonly=True) as store:
+            manifest = export(store, fmt.value, out_path, since=since, until=until)
+    except NewsgraphError as exc:
+        _fail(exc)
+    counts = ", ".join(f"{v} {k}" for k, v in manifest["counts"].items())
+    out.print(f"exported {fmt.value} to {out_path}: {counts or 'nothing'}; manifest "
+              f"{manifest_path(fmt.value, out_path)}", markup=False, highlight=False, soft_wrap=True)
+
+
 def _existing(db: Path) -> Path:
     if not db.exists():
         raise NewsgraphError("not_found", f"no store at {db}", "ingest some articles first: newsgraph ingest PATH --db FILE")
