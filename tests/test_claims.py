@@ -221,3 +221,15 @@ def test_single_quotation_marks_quote_too(nlp, valid):
     c = one(claims, cue="continued")
     assert c["text"] == "It is beyond doubt that the president sought to obstruct justice"
     assert "O'Rourke" in c["speaker"]["name"]
+
+
+def test_an_embedded_tweet_is_its_account_holders(nlp, valid):
+    text = ("The governor reacted within minutes.\n"
+            "Our state stands with the families of the two officers killed today.\n"
+            "— Jane Whitford (@JaneWhitford) February 10, 2018\n"
+            "Police have not named the suspect.")
+    _, claims = claims_of(nlp, valid, text, outlet="The Example Post")
+    tweet = one(claims, cue="—")
+    assert tweet["text"] == "Our state stands with the families of the two officers killed today"
+    assert tweet["speaker"]["kind"] == "person" and tweet["speaker"]["name"] == "Jane Whitford"
+    assert one(claims, speaker_kind="author", text="Police have not named the suspect")

@@ -585,6 +585,7 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
             # "Moscow has been talking to the Taliban since 2015, when Kabulov first said ..."
             for a, b in _residue(sent, frames, found[first_found:], text):
                 found.append((a, b, author, None))
+    found = _tweets(doc, text, found, tok_actor)
     found = sorted(_spread_quotes(text, found, regions), key=lambda f: (f[0], -f[1]))
     if not found:
         return ()
@@ -728,6 +729,53 @@ def _spread_quotes(text: str, found: list, quoted: list[tuple[int, int]]) -> lis
                     speaker, cue = owner[2], owner[3]
         out.append((a, b, speaker, cue))
     return out
+
+
+# the signature of an embedded tweet: "— Donald J. Trump (@realDonaldTrump) February 11, 2018"
+_TWEET = re.compile(r"[—–]\s*(?P<name>[^\n()—–]{2,60}?)\s*\(@\w{1,30}\)\s*[A-Z][a-z]+\.? \d{1,2}, \d{4}")
+
+
+def _tweets(doc, text: str, found: list, tok_actor: dict[int, Actor]) -> list:
+    """An embedded tweet is its account holder's: the text before the signature on its line,
+    or the line before a signature that stands alone, has the signature's name as speaker
+    (cue "—") instead of the author."""
+    if "(@" not in text:
+        return found
+    for m in _TWEET.finditer(text):
+        dash = m.start()
+        line_start = text.rfind("\n", 0, dash) + 1
+        if text[line_start:dash].strip():
+            a, b = line_start, dash
+        else:
+            prev_end = text.rfind("\n", 0, max(line_start - 1, 0))
+            while prev_end > 0 and not text[prev_end + 1:line_start].strip():
+                line_start, prev_end = prev_end + 1, text.rfind("\n", 0, prev_end)
+            a, b = prev_end + 1, max(line_start - 1, 0)
+        if b - a < 3:
+            continue
+        speaker = _signature_speaker(doc, m, tok_actor)
+        out = []
+        for f in found:
+            if f[2].kind == "author" and f[0] < b and f[1] > a:
+                lo, hi = _trim(text, max(f[0], a), min(f[1], b))
+                if hi > lo:
+                    out.append((lo, hi, speaker, "—"))
+                continue
+            out.append(f)
+        found = out
+    return found
+
+
+def _signature_speaker(doc, m, tok_actor: dict[int, Actor]) -> Speaker:
+    name = m.group("name").strip()
+    span = doc.char_span(m.start("name"), m.start("name") + len(name), alignment_mode="expand")
+    if span is not None:
+        actor = next((tok_actor[t.i] for t in span if t.i in tok_actor), None)
+        if actor is not None and actor.kind != "agent":
+            return Speaker("person" if actor.kind in PERSON_KINDS else "organization", actor.name, actor.id)
+        if any(t.ent_type_ in ("ORG", "GPE", "NORP") for t in span) and not any(t.ent_type_ == "PERSON" for t in span):
+            return Speaker("organization", name, None)
+    return Speaker("person", name, None)
 
 
 def claim_for_offset(claims: Sequence[Claim], offset: int) -> Claim | None:
