@@ -55,10 +55,6 @@ QUANTIFIERS = frozenset({"number", "lot", "majority", "plenty", "host", "couple"
                          "range", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
                          "some", "many", "most", "all", "several", "few"})
 FIRST_PERSON = frozenset({"i", "we"})
-# head nouns of a source that has no name: "a senior official", "Russian officials", "a source"
-UNNAMED_PEOPLE = frozenset("""official officials source sources diplomat diplomats commander commanders
-    expert experts analyst analysts aide aides insider insiders witness witnesses resident residents
-    observer observers someone people person media press outlets""".split())
 # nouns of an office a named person holds: "the minister said" is the minister named before
 PERSON_ROLES = frozenset("""minister president spokesman spokeswoman spokesperson ambassador envoy
     secretary chancellor premier governor mayor commander general chief director leader head
@@ -87,6 +83,7 @@ def cues() -> dict:
     return {
         "reporting": frozenset(raw["reporting_verbs"]),
         "unnamed": frozenset(raw["unnamed"]),
+        "unnamed_people": frozenset(raw["unnamed_people"]),
         "impersonal": frozenset(raw["impersonal"]),
         "opinion": frozenset(raw["opinion"]),
         "prediction": frozenset(raw["prediction"]),
@@ -238,7 +235,7 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
     definite = any(d.dep_ in ("det", "poss") and d.lower_ in ("the", "this", "that", "its", "his", "her")
                    for d in tok.children)
     if ctx is not None and not named_person and common and definite and tok.tag_ == "NN":
-        if head_word in PERSON_ROLES or head_word in UNNAMED_PEOPLE:
+        if head_word in PERSON_ROLES or head_word in c["unnamed_people"]:
             # "the former intelligence official said" after "a former senior intelligence
             # official said": the same unnamed source; else the person with that role
             found = ctx.unnamed.get(head_word) or ctx.person_before(tok, head_word) or ctx.recent("he/she", tok, 3) or \
@@ -254,7 +251,7 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
         return Speaker("unnamed", phrase, actor.id if actor is not None and actor.kind != "person" else None)
     indefinite_role = head_word in PERSON_ROLES and any(
         d.dep_ == "det" and d.lower_ in ("a", "an") for d in tok.children)   # "a coalition spokesman"
-    if not named_person and (head_word in UNNAMED_PEOPLE or low in UNNAMED_PEOPLE or indefinite_role):
+    if not named_person and (head_word in c["unnamed_people"] or low in c["unnamed_people"] or indefinite_role):
         # "a senior State Department official", "Russian officials", "U.S. commanders"
         found = Speaker("unnamed", phrase, actor.id if actor is not None else None)
         if ctx is not None and tok.tag_ == "NN":
