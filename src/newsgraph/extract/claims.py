@@ -317,7 +317,7 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
             return _char_span(toks)
     if lemma == "call":   # "called for a new vote", "called on the Taliban to extend it"
         for c in verb.children:
-            if c.dep_ == "prep" and c.lower_ in ("for", "on", "upon"):
+            if c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "upon"):
                 toks = [t for t in c.subtree if t.i != c.i]
                 xcomp = [t for x in verb.children if x.dep_ == "xcomp" for t in x.subtree]
                 if toks:
@@ -537,13 +537,6 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 found.append((a, b, speaker, cue))
                 attributed = True
                 frames.update(t.i for t in v.subtree)
-        if not attributed:
-            adverb = next((t for t in sent if t.lower_ in HEARSAY_ADVERBS and t.dep_ == "advmod"), None)
-            if adverb is not None:   # "Trump reportedly signed one of the checks"
-                a, b = _trim(text, *_char_span(_clause(adverb.head)))
-                found.append((a, b, Speaker("unnamed", adverb.text, None), adverb.text))
-                attributed = True
-                frames.update(t.i for t in adverb.head.subtree)
         acc = _according_to(sent)
         if acc is not None:
             obj, (p0, p1) = acc
@@ -555,6 +548,13 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 found.append((a, b, speaker, "according to"))
                 attributed = True
                 frames.update(t.i for t in sent)
+        if not attributed:   # after "according to", which names the source
+            adverb = next((t for t in sent if t.lower_ in HEARSAY_ADVERBS and t.dep_ == "advmod"), None)
+            if adverb is not None:   # "Trump reportedly signed one of the checks"
+                a, b = _trim(text, *_char_span(_clause(adverb.head)))
+                found.append((a, b, Speaker("unnamed", adverb.text, None), adverb.text))
+                attributed = True
+                frames.update(t.i for t in adverb.head.subtree)
         for n_tok in sent:   # "Pompeo's accusation that Moscow supplies weapons"
             if n_tok.pos_ != "NOUN" or n_tok.lemma_.lower() not in SPEECH_NOUNS:
                 continue
