@@ -166,9 +166,10 @@ def test_hearsay_without_a_named_source_is_unnamed(nlp, valid, text, cue):
 
 
 def test_a_line_break_ends_a_sentence_without_a_full_stop(nlp, valid):
-    _, claims = claims_of(nlp, valid, "Crowds gathered early in front of the stage\n"
-                                      "French President Emmanuel Macron acknowledged his government "
-                                      "\"can do better\" but added that he believed in the country.")
+    text = ("Crowds gathered early in front of the stage ahead of the party\n"
+            "French President Emmanuel Macron acknowledged his government could do better.")
+    assert [s.text.strip() for s in nlp(text).sents] == text.split("\n")
+    _, claims = claims_of(nlp, valid, text)
     c = one(claims, cue="acknowledged")
     assert c["speaker"]["kind"] == "person" and "Macron" in c["speaker"]["name"]
 
@@ -180,7 +181,7 @@ def test_a_spokesman_whose_name_the_ner_took_for_an_organisation_is_a_person(nlp
 
 
 def test_first_person_inside_a_quotation_is_not_a_new_speaker(nlp, valid):
-    _, claims = claims_of(nlp, valid, 'Macron said: "I believe in us, and we will do better."')
+    _, claims = claims_of(nlp, valid, 'Emmanuel Macron said: "I believe that we will do better next year."')
     assert not [c for c in claims if c["cue"] == "believe"]
     assert one(claims, cue="said")["speaker"]["kind"] == "person"
 
@@ -189,3 +190,46 @@ def test_a_stranded_preposition_after_an_accusation_is_no_claim_and_no_crash(nlp
     obj, claims = claims_of(nlp, valid, "This is exactly what the opposition accused him of. "
                                         "Nobody knows what he was blamed for.")
     assert claims and all(c["cue"] not in ("accused", "blamed") for c in claims)
+
+
+def test_a_quotation_over_paragraphs_reopened_at_each_is_one_speakers(nlp, valid):
+    text = ("The minister spoke to reporters in Kabul on Monday.\n"
+            "“We will not give up the districts we hold, whatever they offer us.\n"
+            "“Our forces are ready and our allies have promised more help,” Rohullah Ahmadzai said.\n"
+            "The talks are due to resume on Friday.")
+    _, claims = claims_of(nlp, valid, text)
+    first = next(c for c in claims if c["text"].startswith("We will not give up"))
+    assert first["speaker"]["kind"] == "person" and "Ahmadzai" in first["speaker"]["name"]
+    last = next(c for c in claims if c["text"].startswith("The talks are due"))
+    assert last["speaker"]["kind"] == "author"
+
+
+def test_he_said_after_a_long_quotation_is_the_one_who_began_it(nlp, valid):
+    text = ("“Two victories here,” the analyst Dana Whitcombe said.\n"
+            "“The president did not have to sit down for an interview.\n"
+            "Robert Mueller is done.\n"
+            "No more indictments.\n"
+            "A huge day for the White House,” she said.")
+    _, claims = claims_of(nlp, valid, text)
+    tail = next(c for c in claims if "Robert Mueller is done" in c["text"])
+    assert tail["speaker"]["kind"] == "person" and "Whitcombe" in tail["speaker"]["name"]
+
+
+def test_single_quotation_marks_quote_too(nlp, valid):
+    _, claims = claims_of(nlp, valid, "'It is beyond doubt that the president sought to obstruct justice,' "
+                                      "Beto O'Rourke continued.")
+    c = one(claims, cue="continued")
+    assert c["text"] == "It is beyond doubt that the president sought to obstruct justice"
+    assert "O'Rourke" in c["speaker"]["name"]
+
+
+def test_an_embedded_tweet_is_its_account_holders(nlp, valid):
+    text = ("The governor reacted within minutes.\n"
+            "Our state stands with the families of the two officers killed today.\n"
+            "— Jane Whitford (@JaneWhitford) February 10, 2018\n"
+            "Police have not named the suspect.")
+    _, claims = claims_of(nlp, valid, text, outlet="The Example Post")
+    tweet = one(claims, cue="—")
+    assert tweet["text"] == "Our state stands with the families of the two officers killed today"
+    assert tweet["speaker"]["kind"] == "person" and tweet["speaker"]["name"] == "Jane Whitford"
+    assert one(claims, speaker_kind="author", text="Police have not named the suspect")
