@@ -180,6 +180,34 @@ def test_a_month_only_date_is_compatible_with_a_day_in_it(tmp_path):
     assert date_interval("--09-04", "2019-09-05") == date_interval("2019-09-04")
 
 
+def meeting(doc_id, outlet, published, *, actor, recipient, evidence, type="CONSULT"):
+    return article(doc_id, outlet, published, "Report. " + evidence + " More text follows here.",
+                   events=[{"type": type, "quad": 1, "actor": actor, "recipient": recipient,
+                            "date": "2019-09-04", "place": "Moscow", "evidence": evidence}])
+
+
+def test_a_meeting_reported_with_actor_and_recipient_swapped_is_one_event(tmp_path):
+    store, _ = store_of(
+        tmp_path,
+        meeting("m1", "Meridian Wire", "2019-09-04", actor=("org:taliban",), recipient=("cameo:RUSGOV",),
+                evidence="The Taliban delegation met Russian officials in Moscow."),
+        meeting("m2", "Orbita", "2019-09-04", actor=("cameo:RUSGOV",), recipient=("org:taliban",),
+                evidence="Russian officials received the Taliban delegation in Moscow."))
+    [ev] = events_of(store)
+    assert ev["n_reports"] == 2
+    [merge] = [r["merge"] for r in ev["reports"] if r["merge"]]
+    assert "roles swapped" in merge["reasons"]["actors"]
+
+
+def test_an_attack_reported_with_actor_and_recipient_swapped_is_not_one_event(tmp_path):
+    store, _ = store_of(
+        tmp_path,
+        attack("s1", "A", "2019-09-02", date="2019-09-02", actor=("org:taliban",), recipient=("cameo:AFGCOP",)),
+        attack("s2", "B", "2019-09-02", date="2019-09-02", actor=("cameo:AFGCOP",), recipient=("org:taliban",),
+               evidence="Afghan police attacked Taliban positions in Ghazni on Monday."))
+    assert len(events_of(store)) == 2
+
+
 def test_incompatible_actors_or_quad_never_merge(tmp_path):
     store, _ = store_of(
         tmp_path,

@@ -47,6 +47,8 @@ UNDATED_LOOKBACK = 90        # a report with no date and no publication day: the
 WEIGHTS = {"type": 0.25, "actors": 0.35, "date": 0.25, "place": 0.15}
 
 _UNKNOWN = 0.5
+# types whose actor and recipient a reporter may name either way round
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -236,6 +238,17 @@ class Matcher:
         reasons["type"] = f"same type {a.type}" if t == 1.0 else f"{a.type} / {b.type}, same quad {a.quad}"
         ra, why_a = self.role_compat(a.actor, b.actor)
         rr, why_r = self.role_compat(a.recipient, b.recipient)
+        if a.type in SYMMETRIC and b.type in SYMMETRIC:
+            # "the Taliban met Russian officials" and "Russia hosted the Taliban": for a meeting
+            # or an agreement who is actor and who recipient is the reporter's choice
+            sa, why_sa = self.role_compat(a.actor, b.recipient)
+            sr, why_sr = self.role_compat(a.recipient, b.actor)
+
+            def total(x, y):
+                return (x if x is not None else _UNKNOWN) + (y if y is not None else _UNKNOWN)
+            if sa != 0.0 and sr != 0.0 and (ra == 0.0 or rr == 0.0 or total(sa, sr) > total(ra, rr)):
+                ra, why_a = sa, (why_sa + " (roles swapped)") if why_sa else why_sa
+                rr, why_r = sr, (why_sr + " (roles swapped)") if why_sr else why_sr
         if ra == 0.0 or rr == 0.0:
             return None                      # known on both sides and never the same
         if not (ra or rr):
