@@ -8,12 +8,15 @@ it is absent. Needs scikit-learn (the `train` extra).
 
 Cross-validation: 5 folds by article (shuffled with a fixed seed); on each fold the model is
 trained on the other four with exactly the recipe of scripts/train_propaganda.py (``fit``,
-including its threshold tuning on an inner hold-out of the training articles only) and
-applied to the held-out articles.
+including its gate and threshold tuning on an inner hold-out of the training articles only)
+and applied to the held-out articles.
 
 Printed:
 - SI (span identification): precision, recall and F1 with partial overlap as in SemEval-2020
   Task 11 (``train_propaganda.si_scores``; gold spans of all techniques merged per article).
+- The lexical gate's cost: SI for the shipped gate share (RECIPE["gate_share"], the main
+  figures), no gate (every sentence encoded) and the shares of GATE_SWEEP, each with the
+  fold's head and with the gate threshold and decoding re-tuned on the fold's inner hold-out.
 - TC (technique classification): micro-F1 (= accuracy) of the technique predicted for each
   gold span, 14 classes, and precision/recall/F1 per technique.
 - Baselines for orientation: SI flagging every sentence holding a word of the loaded-language
@@ -38,6 +41,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 PTC = ROOT.parent / "shared" / "data" / "claims" / "ptc"
 FOLDS = 5
 SEED = 13
+GATE_SWEEP = (0.6, 0.3)   # gate shares printed beside the shipped one and no gate
 
 
 def folds_by_article(n: int, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
@@ -75,24 +79,43 @@ def main(argv=None) -> int:
     t0 = time.time()
     arts = tp.load_ptc(args.data)
     tp.encode_articles(arts, args.cache, log=None)
-    rows = {a["id"]: tp.si_rows(a) for a in arts}
+    for a in arts:
+        tp.prepare(a)
     tcr = {a["id"]: tp.tc_rows(a) for a in arts}
     print(f"PTC: {len(arts)} articles, {sum(len(a['spans']) for a in arts)} gold spans, "
-          f"{sum(len(r[1]) for r in rows.values())} tokens; features in {time.time() - t0:.0f} s")
+          f"{sum(len(a['y']) for a in arts)} tokens; features in {time.time() - t0:.0f} s")
     gold = {a["id"]: tp.merge_spans((s, e) for _, s, e in a["spans"]) for a in arts}
+    shipped_share = tp.RECIPE["gate_share"]
+    shares = sorted({1.0, shipped_share, *GATE_SWEEP}, reverse=True)
     pred: dict = {}
+    sweep = {sh: {"pred": {}, "kept": 0, "total": 0} for sh in shares}
     tc_true, tc_pred, tc_base = [], [], []
     for k, test_idx in enumerate(folds_by_article(len(arts), args.folds)):
         t1 = time.time()
         test_set = set(int(i) for i in test_idx)
         train = [a for i, a in enumerate(arts) if i not in test_set]
         test = [arts[i] for i in sorted(test_set)]
-        config, weights = tp.fit(train, rows=rows, log=None)
+        inner_out: dict = {}
+        config, weights = tp.fit(train, log=None, inner_out=inner_out)
+        gp = dict(inner_out["gate"])
+        gp.update(tp.gate_probs(weights, test))
+        inner = inner_out["inner"]
+        for sh in shares:
+            if sh == shipped_share:
+                gthr, (thr, gap, peak) = config["gate_threshold"], (config["threshold"], config["gap"], config["peak"])
+            else:   # the same head, the gate threshold and decoding re-tuned on the same inner hold-out
+                gthr = tp.share_threshold(inner, gp, sh)
+                keeps = [gp[a["id"]] >= gthr for a in inner]
+                thr, gap, peak, _ = tp.tune_decoding(
+                    inner, [tp.si_probs(weights, a, gp[a["id"]], kp) for a, kp in zip(inner, keeps)], keeps)
+            for a in test:
+                keep = gp[a["id"]] >= gthr
+                p = tp.si_probs(weights, a, gp[a["id"]], keep)
+                sweep[sh]["pred"][a["id"]] = tp.decode_article(a, p, keep, thr, gap, peak, config["min_tokens"])
+                sweep[sh]["kept"] += int(a["sizes"][keep].sum())
+                sweep[sh]["total"] += int(a["sizes"].sum())
         for a in test:
-            p = pg.forward(weights, "si.", rows[a["id"]][0])[:, 1]
-            pred[a["id"]] = [(s, e) for s, e, _ in pg.decode_spans(
-                a["chunks"], p, config["threshold"], config["gap"], config["min_tokens"], a["text"],
-                config["peak"])]
+            pred[a["id"]] = sweep[shipped_share]["pred"][a["id"]]
             F, y = tcr[a["id"]]
             if len(y):
                 tc_true.extend(y.tolist())
@@ -100,8 +123,8 @@ def main(argv=None) -> int:
         majority = Counter(int(v) for a in train for v in tcr[a["id"]][1]).most_common(1)[0][0]
         tc_base.extend([majority] * sum(len(tcr[a["id"]][1]) for a in test))
         fp, fr, ff = tp.si_scores({a["id"]: pred[a["id"]] for a in test}, {a["id"]: gold[a["id"]] for a in test})
-        print(f"fold {k + 1}: threshold {config['threshold']} gap {config['gap']} "
-              f"SI P {fp:.3f} R {fr:.3f} F1 {ff:.3f} ({time.time() - t1:.0f} s)", flush=True)
+        print(f"fold {k + 1}: gate {config['gate_threshold']:.3f} threshold {config['threshold']} gap {config['gap']} "
+              f"peak {config['peak']} SI P {fp:.3f} R {fr:.3f} F1 {ff:.3f} ({time.time() - t1:.0f} s)", flush=True)
 
     p, r, f = tp.si_scores(pred, gold)
     bp, br, bf = tp.si_scores(lexicon_baseline(arts), gold)
@@ -113,6 +136,13 @@ def main(argv=None) -> int:
     print(f"SI  (partial overlap)   P {p:.3f}  R {r:.3f}  F1 {f:.3f}   "
           f"[{sum(len(v) for v in pred.values())} predicted / {sum(len(v) for v in gold.values())} gold spans]")
     print(f"SI  baseline (sentences with a lexicon word)  P {bp:.3f}  R {br:.3f}  F1 {bf:.3f}")
+    print(f"\n  lexical gate sweep (same folds and head; gate threshold and decoding tuned on the inner hold-out)")
+    print(f"  {'gate share':<16} {'tokens encoded':>15} {'SI P':>6} {'R':>6} {'F1':>6}")
+    for sh in shares:
+        sp, sr, sf = tp.si_scores(sweep[sh]["pred"], gold)
+        name = "no gate" if sh >= 1.0 else f"{sh:.2f}" + (" (shipped)" if sh == shipped_share else "")
+        print(f"  {name:<16} {sweep[sh]['kept'] / max(1, sweep[sh]['total']):>15.1%} {sp:6.3f} {sr:6.3f} {sf:6.3f}")
+    print()
     print(f"TC  micro-F1 on gold spans {micro:.3f}   baseline (majority class) {base_micro:.3f}")
     print()
     print(f"{'technique':40s} {'n':>5s} {'P':>6s} {'R':>6s} {'F1':>6s}")

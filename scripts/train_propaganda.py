@@ -10,17 +10,23 @@ Recipe (``fit``; eval/ptc.py cross-validates exactly this function):
 
 1. Each article is cut into sentences and spaCy tokens (``newsgraph.propaganda.make_chunks``)
    and every sentence goes once through all-MiniLM-L6-v2: a contextual vector per token and
-   the sentence vector.
-2. Span identification: a token is positive where it overlaps any gold span (any
-   technique). Token features: ``newsgraph.propaganda.token_features``. The head
-   (RECIPE["si_head"]) is trained with scikit-learn on 80% of the training articles; the
-   decoding threshold, gap and peak are tuned on the other 20% (INNER_FRACTION, by article).
-   The head is not refit on all articles (that would double the training time and leave the
-   tuned threshold unmatched to the head).
-3. Technique classification: one row per gold span (``span_features``), 14 classes,
+   the sentence vector (cached with ``--cache``).
+2. The training articles are split by article: 80% fit the models, 20% (INNER_FRACTION, the
+   inner hold-out) choose the gate threshold and the decoding.
+3. Lexical gate (``fit_gate``): logistic regression, balanced classes, over each sentence's
+   ``propaganda.gate_units`` (words, bigrams seen at least twice, cues); label = the sentence
+   overlaps a gold span. Its threshold sends RECIPE["gate_share"] of the inner hold-out's
+   tokens to the encoder (the speed budget, see benchmarks/bench_signals.py).
+4. Span identification: a token is positive where it overlaps any gold span (any
+   technique). Token features: ``newsgraph.propaganda.token_features`` (including the gate
+   probability; the document vector is the mean over the sentences the gate passes, as at
+   run time). The head (RECIPE["si_head"]) is trained with scikit-learn on every token of the
+   80%; threshold, gap and peak are tuned on the inner hold-out with the gate applied. The
+   head is not refit on all articles (that would leave the tuned decoding unmatched to it).
+5. Technique classification: one row per gold span (``span_features``), 14 classes,
    multinomial logistic regression.
 
-Weights go to weights.npz (prefix ``si.`` and ``tc.``); the run-time forward pass is numpy only.
+Weights go to weights.npz (prefixes ``gate.``, ``si.`` and ``tc.``); the run-time forward pass is numpy only.
 """
 
 from __future__ import annotations
@@ -50,9 +56,12 @@ RECIPE = {
     "si_alpha": 1e-2,         # mlp only
     "si_max_iter": 6,         # epochs (mlp) or lbfgs iterations (logreg)
     "tc_C": 0.01,
-    "thresholds": [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5],
-    "peaks": [0.0, 0.05, 0.1, 0.15, 0.2],   # added to the threshold
-    "gaps": [0, 2, 4, 6, 8],
+    "gate_C": 0.1,            # lexical sentence gate: logistic regression, balanced classes
+    "gate_min_count": 2,      # a word or bigram enters the gate's vocabulary seen this often
+    "gate_share": 0.45,       # share of the tokens the gate sends to the encoder (speed budget)
+    "thresholds": [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5],
+    "peaks": [0.0, 0.1, 0.2, 0.3],   # added to the threshold
+    "gaps": [0, 2, 4, 8, 12, 20],
     "min_tokens": 1,
 }
 
@@ -112,18 +121,107 @@ def merge_spans(spans) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def si_rows(art: dict) -> tuple[np.ndarray, np.ndarray]:
-    X = pg.token_features(art["text"], art["chunks"], art["sent"], art["tok"])
+def prepare(art: dict) -> None:
+    """Adds what every fold reuses: token labels, lexical token features, the gate's units."""
+    if "y" in art:
+        return
+    chunks = art["chunks"]
     gold = merge_spans((s, e) for _, s, e in art["spans"])
-    toks = [t for c in art["chunks"] for t in c[2]]
-    y = np.zeros(len(toks), np.int64)
-    if gold:
-        gs = np.array([g[0] for g in gold])
-        ge = np.array([g[1] for g in gold])
-        for i, (s, e) in enumerate(toks):
-            if np.any((gs < e) & (ge > s)):
-                y[i] = 1
-    return X, y
+    toks = [t for c in chunks for t in c[2]]
+    gs = np.array([g[0] for g in gold], np.int64)
+    ge = np.array([g[1] for g in gold], np.int64)
+    ts = np.array([t[0] for t in toks], np.int64)
+    te = np.array([t[1] for t in toks], np.int64)
+    if len(gold) and len(toks):
+        # a token is positive where it overlaps a merged gold span
+        k = np.searchsorted(ge, ts, side="right")
+        art["y"] = ((k < len(gold)) & (gs[np.minimum(k, len(gold) - 1)] < te)).astype(np.int64)
+    else:
+        art["y"] = np.zeros(len(toks), np.int64)
+    sizes = [len(c[2]) for c in chunks]
+    art["chunk_y"] = np.array([int(v.any()) for v in np.split(art["y"], np.cumsum(sizes)[:-1])]
+                              if chunks else [], np.int64)
+    art["sizes"] = np.array(sizes, np.int64)
+    art["lex"] = pg.token_lexical(art["text"], chunks)
+    art["gate_units"], art["gate_dense"] = pg.gate_units(art["text"], chunks)
+
+
+def si_rows(art: dict, gate=None, keep=None, doc_keep=None) -> tuple[np.ndarray, np.ndarray]:
+    """(features, labels) of the tokens of the kept chunks (all where ``keep`` is None);
+    ``gate``: the gate probability per chunk; the document vector is the mean sentence vector
+    of the chunks of ``doc_keep`` (default: the kept ones, as at run time)."""
+    prepare(art)
+    n = len(art["chunks"])
+    keep = np.ones(n, bool) if keep is None else np.asarray(keep, bool)
+    gate = np.ones(n, np.float32) if gate is None else np.asarray(gate, np.float32)
+    rows = pg.token_rows(art["chunks"], keep)
+    idx = np.nonzero(keep)[0]
+    if not len(idx):
+        return np.zeros((0, pg.N_TOKEN_FEATURES), np.float32), np.zeros(0, np.int64)
+    doc = np.nonzero(keep if doc_keep is None else np.asarray(doc_keep, bool))[0]
+    doc_vec = art["sent"][doc].mean(axis=0) if len(doc) else art["sent"].mean(axis=0)
+    X = pg.token_features(art["text"], [art["chunks"][i] for i in idx], art["sent"][idx],
+                          [art["tok"][i] for i in idx], lexical=art["lex"][rows], gate=gate[idx],
+                          doc_vec=doc_vec / max(1e-9, float(np.linalg.norm(doc_vec))))
+    return X, art["y"][rows]
+
+
+# ---------------------------------------------------------------- the lexical gate
+def fit_gate(arts: list[dict], recipe=RECIPE) -> dict[str, np.ndarray]:
+    """The sentence gate: logistic regression (balanced classes) over ``propaganda.gate_units``
+    of every chunk, label = the chunk overlaps a gold span. Exported as ``gate.*`` arrays."""
+    from collections import Counter
+
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+    for a in arts:
+        prepare(a)
+    counts = Counter(f for a in arts for u in a["gate_units"] for f in u)
+    vocab = sorted(f for f, c in counts.items() if c >= recipe["gate_min_count"] and "\n" not in f)
+    index = {f: i for i, f in enumerate(vocab)}
+    r, c = [], []
+    row = 0
+    for a in arts:
+        for u in a["gate_units"]:
+            for f in u:
+                j = index.get(f)
+                if j is not None:
+                    r.append(row)
+                    c.append(j)
+            row += 1
+    S = sparse.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(row, len(vocab)))
+    D = np.vstack([a["gate_dense"] for a in arts if len(a["gate_dense"])])
+    y = np.concatenate([a["chunk_y"] for a in arts])
+    clf = LogisticRegression(C=recipe["gate_C"], max_iter=2000, class_weight="balanced")
+    clf.fit(sparse.hstack([S, sparse.csr_matrix(D)]).tocsr(), y)
+    coef = clf.coef_[0]
+    return {"gate.vocab": np.frombuffer("\n".join(vocab).encode("utf-8"), np.uint8).copy(),
+            "gate.w": coef[:len(vocab)].astype(np.float32),
+            "gate.dense": coef[len(vocab):].astype(np.float32),
+            "gate.b": np.asarray(clf.intercept_, np.float32)}
+
+
+def gate_probs(weights: dict, arts: list[dict]) -> dict[str, np.ndarray]:
+    """The gate's probability for every chunk of each article (id -> array)."""
+    model = pg.PropagandaModel({"techniques": list(pg.TECHNIQUES)}, weights)
+    out = {}
+    for a in arts:
+        prepare(a)
+        logit = pg.gate_logits(weights, model.gate_index, a["gate_units"], a["gate_dense"])
+        out[a["id"]] = 1.0 / (1.0 + np.exp(-logit))
+    return out
+
+
+def share_threshold(arts: list[dict], probs: dict, share: float) -> float:
+    """The gate threshold that sends ``share`` of the tokens of ``arts`` to the encoder
+    (0.0 = every chunk, for share >= 1)."""
+    if share >= 1.0:
+        return 0.0
+    p = np.concatenate([probs[a["id"]] for a in arts])
+    n = np.concatenate([a["sizes"] for a in arts])
+    order = np.argsort(-p)
+    cum = np.cumsum(n[order]) / max(1, n.sum())
+    return float(p[order][min(len(order) - 1, int(np.searchsorted(cum, share)))])
 
 
 def tc_rows(art: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -200,59 +298,80 @@ def si_scores(pred: dict, gold: dict) -> tuple[float, float, float]:
 
 
 # ---------------------------------------------------------------- recipe
-def predict_si_probs(weights: dict, arts: list[dict], rows: dict | None = None) -> list[np.ndarray]:
-    out = []
-    for art in arts:
-        X = rows[art["id"]][0] if rows is not None else si_rows(art)[0]
-        out.append(pg.forward(weights, "si.", X)[:, 1])
-    return out
+def decode_article(art: dict, probs: np.ndarray, keep, thr: float, gap: int, peak: float,
+                   min_tokens: int = 1) -> list[tuple[int, int]]:
+    kept = [c for c, k in zip(art["chunks"], keep) if k]
+    return [(s, e) for s, e, _ in pg.decode_spans(kept, probs, thr, gap, min_tokens, art["text"], peak)]
 
 
-def tune_decoding(arts: list[dict], probs: list[np.ndarray], recipe=RECIPE) -> tuple[float, int, float, float]:
-    """(threshold, gap, peak, F1) maximising SI F1 over ``arts``."""
+def tune_decoding(arts: list[dict], probs: list[np.ndarray], keeps: list, recipe=RECIPE) -> tuple[float, int, float, float]:
+    """(threshold, gap, peak, F1) maximising SI F1 over ``arts`` (probabilities of the tokens of
+    the kept chunks)."""
     gold = {a["id"]: merge_spans((s, e) for _, s, e in a["spans"]) for a in arts}
     best = (0.5, 0, 0.0, -1.0)
     for thr in recipe["thresholds"]:
         for gap in recipe["gaps"]:
             for dp in recipe["peaks"]:
                 peak = round(thr + dp, 3) if dp else 0.0
-                pred = {a["id"]: [(s, e) for s, e, _ in pg.decode_spans(
-                    a["chunks"], p, thr, gap, recipe["min_tokens"], a["text"], peak)]
-                    for a, p in zip(arts, probs)}
+                pred = {a["id"]: decode_article(a, p, k, thr, gap, peak, recipe["min_tokens"])
+                        for a, p, k in zip(arts, probs, keeps)}
                 f = si_scores(pred, gold)[2]
                 if f > best[3]:
                     best = (float(thr), int(gap), float(peak), f)
     return best
 
 
-def _si_fit(arts, rows, recipe):
-    X = np.vstack([rows[a["id"]][0] for a in arts])
-    y = np.concatenate([rows[a["id"]][1] for a in arts])
-    return fit_head(X, y, recipe["si_head"], C=recipe["si_C"], hidden=recipe["si_hidden"],
-                    alpha=recipe["si_alpha"], max_iter=recipe["si_max_iter"], prefix="si.")
+def si_probs(weights: dict, art: dict, gate: np.ndarray, keep) -> np.ndarray:
+    """Token probabilities of the kept chunks of ``art`` (as ``PropagandaModel.detect``)."""
+    X, _ = si_rows(art, gate, keep)
+    return pg.forward(weights, "si.", X)[:, 1] if len(X) else np.zeros(0, np.float32)
 
 
-def fit(arts: list[dict], recipe=RECIPE, rows: dict | None = None, log=print) -> tuple[dict, dict]:
-    """(config, weights) trained on ``arts`` (encoded with ``encode_articles``)."""
-    rows = rows if rows is not None else {a["id"]: si_rows(a) for a in arts}
-    rng = np.random.RandomState(SEED)
-    order = rng.permutation(len(arts))
+def split_inner(arts: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(inner hold-out, the rest) of the training articles, by article (INNER_FRACTION, SEED)."""
+    order = np.random.RandomState(SEED).permutation(len(arts))
     n_in = max(1, int(round(len(arts) * INNER_FRACTION)))
-    inner = [arts[i] for i in order[:n_in]]
-    outer = [arts[i] for i in order[n_in:]]
+    return [arts[i] for i in order[:n_in]], [arts[i] for i in order[n_in:]]
+
+
+def fit(arts: list[dict], recipe=RECIPE, log=print, inner_out: dict | None = None) -> tuple[dict, dict]:
+    """(config, weights) trained on ``arts`` (encoded with ``encode_articles``).
+
+    ``inner_out`` (a dict), where given, receives what eval/ptc.py needs to re-tune the
+    decoding for other gate shares on the same inner hold-out: the inner articles and the
+    gate probabilities."""
+    for a in arts:
+        prepare(a)
+    inner, outer = split_inner(arts)
     t0 = time.time()
-    weights = _si_fit(outer, rows, recipe)
-    thr, gap, peak, f_inner = tune_decoding(inner, predict_si_probs(weights, inner, rows), recipe)
+    # 1. the lexical gate, and its threshold for the token share of the speed budget
+    weights = fit_gate(outer, recipe)
+    gp = gate_probs(weights, arts)
+    gate_thr = share_threshold(inner, gp, recipe["gate_share"])
+    # 2. the token head, on every token (better in CV than the gated tokens only), with the
+    #    document vector of the chunks the gate passes (as at run time)
+    X, y = zip(*(si_rows(a, gp[a["id"]], None, gp[a["id"]] >= gate_thr) for a in outer))
+    weights.update(fit_head(np.vstack(X), np.concatenate(y), recipe["si_head"], C=recipe["si_C"],
+                            hidden=recipe["si_hidden"], alpha=recipe["si_alpha"],
+                            max_iter=recipe["si_max_iter"], prefix="si."))
+    del X, y
+    # 3. decoding, tuned on the inner hold-out with the gate applied
+    keeps = [gp[a["id"]] >= gate_thr for a in inner]
+    probs = [si_probs(weights, a, gp[a["id"]], k) for a, k in zip(inner, keeps)]
+    thr, gap, peak, f_inner = tune_decoding(inner, probs, keeps, recipe)
     if log:
-        log(f"  inner hold-out: threshold {thr} gap {gap} peak {peak} SI F1 {f_inner:.3f} "
-            f"({time.time() - t0:.0f} s)")
-    F, y = zip(*(tc_rows(a) for a in arts))
+        log(f"  inner hold-out: gate threshold {gate_thr:.3f}, threshold {thr} gap {gap} peak {peak} "
+            f"SI F1 {f_inner:.3f} ({time.time() - t0:.0f} s)")
+    if inner_out is not None:
+        inner_out.update(inner=inner, gate=gp)
+    # 4. technique classification on every gold span
+    F, yt = zip(*(tc_rows(a) for a in arts))
     F = np.vstack([f for f in F if len(f)])
-    y = np.concatenate(y)
-    weights.update(fit_head(F, y, "logreg", C=recipe["tc_C"], max_iter=2000, prefix="tc."))
+    weights.update(fit_head(F, np.concatenate(yt), "logreg", C=recipe["tc_C"], max_iter=2000, prefix="tc."))
     from newsgraph.embed import MODEL_ID
     config = {"encoder": MODEL_ID, "techniques": list(pg.TECHNIQUES), "threshold": thr, "gap": gap, "peak": peak,
-              "min_tokens": recipe["min_tokens"], "window": pg.WINDOW,
+              "min_tokens": recipe["min_tokens"], "gate_threshold": round(gate_thr, 6),
+              "gate_share": recipe["gate_share"], "window": pg.WINDOW, "wide_window": pg.WIDE_WINDOW,
               "max_chunk_tokens": pg.MAX_CHUNK_TOKENS, "recipe": {k: v for k, v in recipe.items()},
               "inner_holdout_si_f1": round(f_inner, 4), "seed": SEED}
     return config, weights
@@ -263,6 +382,9 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=PTC)
     ap.add_argument("--cache", type=Path, default=None, help="folder for encoder outputs (e.g. /tmp/ptc-enc)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--gate-share", type=float, default=RECIPE["gate_share"],
+                    help="share of the tokens the lexical gate sends to the encoder (1 = no gate); "
+                         "see the sweep of eval/ptc.py for its cost in F1")
     args = ap.parse_args(argv)
     if not (args.data / "articles").is_dir():
         print(f"skipped: the PTC data is absent ({args.data}); nothing trained")
@@ -271,7 +393,8 @@ def main(argv=None) -> int:
     arts = load_ptc(args.data)
     print(f"{len(arts)} articles, {sum(len(a['spans']) for a in arts)} gold spans")
     encode_articles(arts, args.cache)
-    config, weights = fit(arts)
+    recipe = dict(RECIPE, gate_share=args.gate_share)
+    config, weights = fit(arts, recipe)
     config["trained_on"] = f"PTC (SemEval-2020 Task 11) train articles: {len(arts)} articles"
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / pg.WEIGHTS_FILE, **weights)

@@ -6,6 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsgraph import propaganda as pg
@@ -37,6 +38,8 @@ def test_shipped_model_loads():
     model = pg.shipped_model()
     assert model.techniques == pg.TECHNIQUES
     assert 0.0 < model.config["threshold"] < 1.0
+    assert 0.0 < model.config["gate_threshold"] < 1.0 and model.gate_index
+    assert model.weights["si.mean"].shape == (pg.N_TOKEN_FEATURES,)
 
 
 @needs_model
@@ -102,3 +105,102 @@ def test_si_metric_exact_partial_none():
     assert tp.si_scores({"a": [(0, 5), (8, 9)]}, {"a": [(0, 5)]})[:2] == pytest.approx((0.5, 1.0))
     # overlapping gold spans are merged first: (0, 10) + (5, 20) -> (0, 20)
     assert tp.si_scores({"a": [(0, 20)]}, {"a": [(0, 10), (5, 20)]}) == pytest.approx((1.0, 1.0, 1.0))
+
+
+# ---------------------------------------------------------------- gate, pooling and decoding, by hand
+def test_pool_pieces_means_overlapping_pieces():
+    hidden = np.array([[9, 9], [1, 0], [3, 0], [0, 2], [5, 5], [9, 9]], np.float32)
+    # [CLS] "do" "n" "'t" "ok" [SEP] against the tokens "don" (0, 3), "'t" (3, 5), "gone" (9, 13)
+    offsets = [(0, 0), (0, 2), (2, 3), (3, 5), (6, 8), (0, 0)]
+    special = [1, 0, 0, 0, 0, 1]
+    out = pg.pool_pieces(hidden, offsets, special, [(0, 3), (3, 5), (9, 13)])
+    assert out.tolist() == [[2.0, 0.0], [0.0, 2.0], [0.0, 0.0]]   # no piece: zeros
+    # a piece across two tokens counts for both
+    both = pg.pool_pieces(hidden, [(0, 0), (0, 4), (0, 0)], [1, 0, 1], [(0, 2), (2, 4)])
+    assert both.tolist() == [[1.0, 0.0], [1.0, 0.0]]
+
+
+def test_token_rows_of_kept_chunks():
+    chunks = [(0, 5, [(0, 1), (2, 5)], 0), (6, 9, [(6, 9)], 1), (10, 20, [(10, 12), (13, 15), (16, 20)], 2)]
+    assert pg.token_rows(chunks, [True, False, True]).tolist() == [0, 1, 3, 4, 5]
+    assert pg.token_rows(chunks, [False, False, False]).tolist() == []
+
+
+def test_decode_spans_gap_peak_and_edge_punctuation():
+    text = "aa bb cc dd ee ff ."
+    toks = [(i, i + 2) for i in range(0, 18, 3)] + [(18, 19)]
+    chunks = [(0, 19, toks, 0)]
+    p = np.array([0.9, 0.1, 0.8, 0.1, 0.1, 0.6, 0.7])
+    # gap 1 joins aa..cc; "ff ." stays apart; the trailing "." is trimmed
+    assert [(a, b) for a, b, _ in pg.decode_spans(chunks, p, 0.5, 1, text=text)] == [(0, 8), (15, 17)]
+    # hysteresis: a run is kept only where one of its tokens reaches the peak
+    assert [(a, b) for a, b, _ in pg.decode_spans(chunks, p, 0.5, 1, text=text, peak=0.85)] == [(0, 8)]
+    assert pg.decode_spans(chunks, p, 0.95, 3, text=text) == []
+
+
+def test_gate_units_words_bigrams_and_cues():
+    text = "They are EVIL thugs!\nThe budget passed."
+    chunks = pg.make_chunks(text)
+    units, dense = pg.gate_units(text, chunks)
+    assert len(units) == 2 and dense.shape == (2, pg.N_GATE_DENSE)
+    assert {"w=evil", "w=thugs", "b=evil_thugs"} <= units[0]
+    assert "w=!" not in units[0] and "w=budget" in units[1]
+    assert dense[0, 0] > 0 and dense[1, 0] == 0       # lexicon hits
+    assert dense[0, 1] == 1.0 and dense[1, 1] == 0.0  # "!"
+    assert dense[0, 5] > 0                            # a word in capitals
+
+
+class _CountingEncoder:
+    """Stands in for the MiniLM encoder: records the texts it is asked to encode."""
+
+    def __init__(self):
+        self.seen = []
+
+    def encode(self, texts, spans=None):
+        self.seen.extend(texts)
+        sent = np.ones((len(texts), pg.DIM), np.float32) / np.sqrt(pg.DIM)
+        return sent, [np.full((len(s), pg.DIM), 0.1, np.float32) for s in spans]
+
+
+def _gated_model(gate_bias: float) -> pg.PropagandaModel:
+    n_si, n_tc = pg.N_TOKEN_FEATURES, 4 * pg.DIM + pg.N_SPAN_LEX
+    weights = {
+        "gate.vocab": np.frombuffer("w=evil\nw=thugs".encode(), np.uint8).copy(),
+        "gate.w": np.array([4.0, 4.0], np.float32), "gate.dense": np.zeros(pg.N_GATE_DENSE, np.float32),
+        "gate.b": np.array([gate_bias], np.float32),
+        "si.mean": np.zeros(n_si, np.float32), "si.scale": np.ones(n_si, np.float32),
+        "si.W": np.zeros((n_si, 1), np.float32), "si.b": np.array([3.0], np.float32),   # every token in
+        "tc.mean": np.zeros(n_tc, np.float32), "tc.scale": np.ones(n_tc, np.float32),
+        "tc.W": np.zeros((n_tc, 14), np.float32), "tc.b": np.eye(14, dtype=np.float32)[8],  # Loaded_Language
+    }
+    config = {"techniques": list(pg.TECHNIQUES), "threshold": 0.5, "gap": 0, "peak": 0.0, "gate_threshold": 0.5}
+    return pg.PropagandaModel(config, weights)
+
+
+def test_gate_sends_only_flagged_sentences_to_the_encoder():
+    text = "The budget passed on Tuesday.\nThey are evil thugs.\nThe vote was close."
+    model = _gated_model(gate_bias=-2.0)   # a sentence passes with a gate word, not without
+    assert (model.gate(text, pg.make_chunks(text)) >= 0.5).tolist() == [False, True, False]
+    enc = _CountingEncoder()
+    signals = model.detect(text, encoder=enc)
+    assert enc.seen == ["They are evil thugs."]
+    assert [(s["text"], s["technique"]) for s in signals] == [("They are evil thugs", "Loaded_Language")]
+    assert model.gate_share([text]) == pytest.approx(5 / 16)   # 5 of 6 + 5 + 5 tokens
+    # without the gate every sentence is encoded and flagged
+    enc = _CountingEncoder()
+    assert len(model.detect(text, encoder=enc, gate=False)) == 3 and len(enc.seen) == 3
+    # a gate that passes nothing: no encoder call at all
+    enc = _CountingEncoder()
+    assert _gated_model(gate_bias=-20.0).detect(text, encoder=enc) == [] and enc.seen == []
+    timings = {}
+    model.detect(text, encoder=_CountingEncoder(), timings=timings)
+    assert set(timings) == {"sentences+tokens", "gate", "encoder", "features+head", "decode+techniques"}
+
+
+def test_model_of_other_features_is_refused(tmp_path):
+    import json
+    (tmp_path / pg.CONFIG_FILE).write_text(json.dumps({"techniques": list(pg.TECHNIQUES)}), encoding="utf-8")
+    np.savez(tmp_path / pg.WEIGHTS_FILE, **{"si.mean": np.zeros(10, np.float32)})
+    with pytest.raises(NewsgraphError) as err:
+        pg.PropagandaModel.load(tmp_path)
+    assert err.value.code == "no_model" and "rebuild" in err.value.hint

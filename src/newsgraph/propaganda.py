@@ -1,18 +1,25 @@
 """Propaganda-technique signals on exact character spans (SemEval-2020 Task 11 style).
 
-Two stages, both numpy at run time (weights in ``data/models/propaganda/weights.npz``,
+Three stages, all numpy at run time (weights in ``data/models/propaganda/weights.npz``,
 trained by ``scripts/train_propaganda.py`` on the 308 PTC articles):
 
-1. **Span identification.** The text is cut into sentences (the caller's, or one per line,
-   split further at sentence punctuation) and spaCy tokens (tokenizer only). Each sentence
-   goes once through all-MiniLM-L6-v2 (``newsgraph.embed``), giving one contextual vector per
-   token (mean of its word pieces) and the sentence vector. A token's features are its vector,
-   the mean vector of its neighbours (two each side), the sentence vector, the document vector
-   (mean of the sentence vectors) and lexical features (a hand-written loaded-language lexicon,
-   "!", "?", quotes, capitals, position, repetition in the document). A head (logistic
-   regression or a one-hidden-layer MLP) gives each token a probability of lying inside a
+0. **Lexical gate.** The text is cut into sentences (the caller's, or one per line, split
+   further at sentence punctuation) and spaCy tokens (tokenizer only). A logistic regression
+   over each sentence's words, word bigrams and a few cues (loaded-language lexicon, "!", "?",
+   quotes, capitals, position, the article's lexicon density) scores it in well under a
+   millisecond; only sentences at or above ``gate_threshold`` go on (the threshold is set in
+   training so that about ``gate_share`` of the tokens pass). The others get no signal and
+   cost no encoder time: the project's "expensive models only on the sentences that need them".
+1. **Span identification.** Each passed sentence goes once through all-MiniLM-L6-v2
+   (``newsgraph.embed``'s session), giving one contextual vector per token (mean of its word
+   pieces, pooled without a loop over tokens) and the sentence vector. A token's features are
+   its vector, the mean vectors of its neighbours (2 and 6 each side), the sentence vector, the
+   document vector (mean of the passed sentences' vectors), lexical features (the lexicon,
+   "!", "?", quotes, capitals, position, repetition in the document) and the sentence's gate
+   probability. A head (a one-hidden-layer MLP) gives each token a probability of lying inside a
    propaganda span; runs of tokens at or above the threshold, joined across gaps of at most
-   ``gap`` tokens, are the spans. A span's score is the mean probability of its tokens.
+   ``gap`` tokens and kept where one token reaches ``peak``, are the spans. A span's score is
+   the mean probability of its tokens.
 2. **Technique classification.** Each span gets one of the 14 SemEval-2020 techniques from a
    classifier over the mean vector of its tokens, the vectors of its first and last tokens,
    its sentence vector and span-level lexical cues (length, repetition of the span's words
@@ -28,6 +35,7 @@ import json
 import math
 import re
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -36,7 +44,7 @@ import numpy as np
 
 from .errors import NewsgraphError
 
-EXTRACTOR_VERSION = "propaganda/0.1"
+EXTRACTOR_VERSION = "propaganda/0.2"
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "models" / "propaganda"
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.npz"
@@ -67,7 +75,8 @@ READABLE = {
 }
 
 MAX_CHUNK_TOKENS = 96     # longer sentences are cut into chunks for the encoder (256 word pieces)
-WINDOW = 2                # neighbours each side in the token's context feature
+WINDOW = 2                # neighbours each side in the token's near-context feature
+WIDE_WINDOW = 6           # ... and in its wide-context feature
 DIM = 384
 
 _QUOTES = set('"\'“”‘’«»')
@@ -125,7 +134,7 @@ def load_lexicon(path: str | None = None) -> tuple[frozenset, tuple[str, ...]]:
 def in_lexicon(word: str, lexicon=None) -> bool:
     words, stems = lexicon or load_lexicon()
     w = word.lower()
-    return w in words or any(w.startswith(s) for s in stems)
+    return w in words or (bool(stems) and w.startswith(stems))
 
 
 # ---------------------------------------------------------------- text units
@@ -177,17 +186,66 @@ def make_chunks(text: str, sentences: Sequence[tuple[int, int]] | None = None, t
 
 
 # ---------------------------------------------------------------- features
+def pool_pieces(hidden: np.ndarray, offsets, special, spans) -> np.ndarray:
+    """Mean of the word-piece vectors ``hidden`` (n_pieces, d) that overlap each character span
+    of ``spans`` (sorted, non-overlapping), zeros where none does. ``offsets`` are the pieces'
+    (start, end) and ``special`` marks [CLS]/[SEP]. Vectorised: no loop over tokens."""
+    n = len(spans)
+    out = np.zeros((n, hidden.shape[1]), np.float32)
+    if not n:
+        return out
+    off = np.asarray(offsets, np.int64).reshape(-1, 2)
+    keep = ~np.asarray(special, bool) & (off[:, 1] > off[:, 0])
+    piece = np.nonzero(keep)[0]
+    if not len(piece):
+        return out
+    sp = np.asarray(spans, np.int64).reshape(-1, 2)
+    # tokens overlapping piece j: those with end > start_j and start < end_j (a contiguous range)
+    lo = np.searchsorted(sp[:, 1], off[piece, 0], side="right")
+    hi = np.searchsorted(sp[:, 0], off[piece, 1], side="left")
+    reps = np.clip(hi - lo, 0, None)
+    if not reps.sum():
+        return out
+    tok_idx = np.repeat(lo, reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
+    src = np.repeat(piece, reps)
+    np.add.at(out, tok_idx, hidden[src])
+    cnt = np.bincount(tok_idx, minlength=n).astype(np.float32)
+    nz = cnt > 0
+    out[nz] /= cnt[nz, None]
+    return out
+
+
 def encode_chunks(text: str, chunks, encoder=None):
-    """(sentence vectors (n_chunks, 384), [per-chunk token vectors (n_tok, 384)])."""
+    """(sentence vectors (n_chunks, 384), [per-chunk token vectors (n_tok, 384)]).
+
+    One MiniLM pass per chunk, one chunk per call (as ``Encoder.encode`` runs them, so the
+    vectors are the same); the sentence vector is the masked mean of the word pieces,
+    normalised, and a token's vector the mean of the pieces overlapping it (``pool_pieces``)."""
     if encoder is None:
         from .embed import get_encoder
         encoder = get_encoder()
+    if not chunks:
+        return np.zeros((0, DIM), np.float32), []
     texts = [text[a:b] for a, b, _, _ in chunks]
     spans = [[(s - a, e - a) for s, e in toks] for a, b, toks, _ in chunks]
-    if not texts:
-        return np.zeros((0, DIM), np.float32), []
-    sent, tokv = encoder.encode(texts, spans=spans)
-    return np.asarray(sent, np.float32), [np.asarray(t, np.float32) for t in tokv]
+    session = getattr(encoder, "session", None)
+    if session is None:   # any other encoder with the Encoder.encode(spans=...) contract
+        sent, tokv = encoder.encode(texts, spans=spans)
+        return np.asarray(sent, np.float32), [np.asarray(t, np.float32) for t in tokv]
+    encodings = encoder.tokenizer.encode_batch(texts)
+    wants_types = "token_type_ids" in getattr(encoder, "_inputs", ())
+    sent = np.zeros((len(texts), DIM), np.float32)
+    tokv = []
+    for i, enc in enumerate(encodings):
+        ids = np.asarray(enc.ids, np.int64)[None]
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        if wants_types:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = session.run(None, feeds)[0][0]
+        sent[i] = hidden.mean(axis=0)
+        tokv.append(pool_pieces(hidden, enc.offsets, enc.special_tokens_mask, spans[i]))
+    sent /= np.clip(np.linalg.norm(sent, axis=1, keepdims=True), 1e-12, None)
+    return sent, tokv
 
 
 def _word_counts(text: str, tokens: Sequence[tuple[int, int]]) -> dict[str, int]:
@@ -202,14 +260,18 @@ def _word_counts(text: str, tokens: Sequence[tuple[int, int]]) -> dict[str, int]
 N_TOKEN_LEX = 20
 
 
-def token_lexical(text: str, chunks, lexicon=None) -> np.ndarray:
-    """Lexical features of every token, chunk after chunk: (n_tokens, N_TOKEN_LEX)."""
+def token_lexical(text: str, chunks, lexicon=None, keep=None) -> np.ndarray:
+    """Lexical features of every token, chunk after chunk: (n_tokens, N_TOKEN_LEX); with
+    ``keep`` (a flag per chunk), of the tokens of the kept chunks only (the same rows: the
+    document-level counts and positions still see every chunk)."""
     lexicon = lexicon or load_lexicon()
     all_toks = [t for c in chunks for t in c[2]]
     counts = _word_counts(text, all_toks)
     n_chunks = max(1, len(chunks))
     rows = []
     for ci, (a, b, toks, si) in enumerate(chunks):
+        if keep is not None and not keep[ci]:
+            continue
         stext = text[a:b]
         s_excl = "!" in stext
         s_q = "?" in stext
@@ -247,25 +309,97 @@ def token_lexical(text: str, chunks, lexicon=None) -> np.ndarray:
     return np.asarray(rows, np.float32).reshape(-1, N_TOKEN_LEX)
 
 
-def token_features(text: str, chunks, sent_vecs, tok_vecs, lexicon=None) -> np.ndarray:
-    """The span-identification feature matrix: one row per token, chunk after chunk."""
+def _context_means(tv: np.ndarray, width: int) -> np.ndarray:
+    """For each token, the mean vector of up to ``width`` neighbours on each side (itself excluded)."""
+    n = len(tv)
+    csum = np.vstack([np.zeros((1, tv.shape[1]), np.float32), np.cumsum(tv, axis=0)])
+    idx = np.arange(n)
+    lo = np.clip(idx - width, 0, n)
+    hi = np.clip(idx + width + 1, 0, n)
+    return (csum[hi] - csum[lo] - tv) / (hi - lo - 1).clip(min=1)[:, None]
+
+
+N_TOKEN_FEATURES = 5 * DIM + N_TOKEN_LEX + 1
+
+
+def token_features(text: str, chunks, sent_vecs, tok_vecs, lexicon=None, *,
+                   lexical: np.ndarray | None = None, gate: Sequence[float] | None = None,
+                   doc_vec: np.ndarray | None = None) -> np.ndarray:
+    """The span-identification feature matrix: one row per token of ``chunks``, chunk after chunk.
+
+    A row: the token's vector, the mean of its neighbours (WINDOW, then WIDE_WINDOW each side),
+    the chunk's sentence vector, the document vector (``doc_vec``, else the mean of the sentence
+    vectors of ``chunks``: the chunks that went through the encoder), the token's lexical features
+    (``lexical``, rows of ``token_lexical`` over the whole document, computed here where not
+    given) and the chunk's gate probability (``gate``; 1 where not given)."""
     if not chunks:
-        return np.zeros((0, 4 * DIM + N_TOKEN_LEX), np.float32)
-    doc_vec = sent_vecs.mean(axis=0)
+        return np.zeros((0, N_TOKEN_FEATURES), np.float32)
+    doc_vec = sent_vecs.mean(axis=0) if doc_vec is None else np.asarray(doc_vec, np.float32)
     doc_vec = doc_vec / max(1e-9, float(np.linalg.norm(doc_vec)))
     blocks = []
     for ci, tv in enumerate(tok_vecs):
         n = len(tv)
-        csum = np.vstack([np.zeros((1, DIM), np.float32), np.cumsum(tv, axis=0)])
-        idx = np.arange(n)
-        lo = np.clip(idx - WINDOW, 0, n)
-        hi = np.clip(idx + WINDOW + 1, 0, n)
-        cnt = (hi - lo - 1).clip(min=1)[:, None]
-        ctx = (csum[hi] - csum[lo] - tv) / cnt
-        blocks.append(np.hstack([tv, ctx, np.repeat(sent_vecs[ci][None], n, 0),
-                                 np.repeat(doc_vec[None], n, 0)]))
+        blocks.append(np.hstack([tv, _context_means(tv, WINDOW), _context_means(tv, WIDE_WINDOW),
+                                 np.repeat(sent_vecs[ci][None], n, 0), np.repeat(doc_vec[None], n, 0)]))
     X = np.vstack(blocks).astype(np.float32)
-    return np.hstack([X, token_lexical(text, chunks, lexicon)])
+    if lexical is None:
+        lexical = token_lexical(text, chunks, lexicon)
+    g = np.ones(len(chunks), np.float32) if gate is None else np.asarray(gate, np.float32)
+    gcol = np.repeat(g, [len(c[2]) for c in chunks])[:, None]
+    return np.hstack([X, lexical, gcol]).astype(np.float32)
+
+
+def token_rows(chunks, keep) -> np.ndarray:
+    """Indices of the tokens of the kept chunks in the document's token order."""
+    sizes = np.array([len(c[2]) for c in chunks], np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(sizes) else sizes
+    kept = np.nonzero(np.asarray(keep, bool))[0]
+    if not len(kept):
+        return np.zeros(0, np.int64)
+    return np.concatenate([np.arange(starts[i], starts[i] + sizes[i]) for i in kept])
+
+
+# ---------------------------------------------------------------- the lexical gate
+N_GATE_DENSE = 10
+
+
+def gate_units(text: str, chunks, lexicon=None) -> tuple[list[set[str]], np.ndarray]:
+    """The gate's view of each chunk: (its set of sparse features, an (n_chunks, N_GATE_DENSE)
+    dense block). Sparse: lower-cased words ("w=...") and word bigrams ("b=..."); dense: lexicon
+    hits, "!", "?", quotes, length, capitals, position, and the article's lexicon density and
+    "!" rate. Words only, no encoder."""
+    lexicon = lexicon or load_lexicon()
+    words = [[text[s:e] for s, e in c[2]] for c in chunks]
+    flags = [[in_lexicon(w, lexicon) for w in ws] for ws in words]
+    n_words = max(1, sum(len(ws) for ws in words))
+    density = sum(sum(f) for f in flags) / n_words
+    bangs = sum(ws.count("!") for ws in words) / max(1, len(chunks))
+    n = max(1, len(chunks))
+    units, dense = [], np.zeros((len(chunks), N_GATE_DENSE), np.float32)
+    for ci, ws in enumerate(words):
+        lw = [w.lower() for w in ws]
+        units.append({"w=" + w for w in lw if any(ch.isalpha() for ch in w)}
+                     | {"b=" + x + "_" + y for x, y in zip(lw, lw[1:])})
+        dense[ci] = (
+            min(sum(flags[ci]), 4) / 4.0,
+            1.0 if "!" in ws else 0.0,
+            1.0 if "?" in ws else 0.0,
+            1.0 if any(w in _QUOTES for w in ws) else 0.0,
+            math.log1p(len(ws)) / 5.0,
+            sum(1 for w in ws if w.isupper() and len(w) > 1 and w.isalpha()) / max(1, len(ws)),
+            1.0 if ci == 0 else 0.0,
+            ci / n,
+            min(1.0, 10.0 * density),
+            min(1.0, bangs),
+        )
+    return units, dense
+
+
+def gate_logits(weights: dict, index: dict[str, int], units, dense: np.ndarray) -> np.ndarray:
+    """The gate's logit per chunk (logistic regression over ``gate_units``)."""
+    w = weights["gate.w"]
+    sparse_part = np.array([sum(float(w[index[f]]) for f in u if f in index) for u in units], np.float32)
+    return sparse_part + dense @ weights["gate.dense"] + float(weights["gate.b"][0])
 
 
 N_SPAN_LEX = 16 + len(CUES)
@@ -387,6 +521,7 @@ class PropagandaModel:
         self.config = config
         self.weights = weights
         self.techniques = tuple(config["techniques"])
+        self._gate_index: dict[str, int] | None = None
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "PropagandaModel":
@@ -403,28 +538,83 @@ class PropagandaModel:
                                  f"{config['encoder']!r}, but this newsgraph runs {MODEL_ID!r}",
                                  "rebuild it with `python scripts/train_propaganda.py`")
         with np.load(w, allow_pickle=False) as z:
-            weights = {k: z[k].astype(np.float32) for k in z.files}
+            weights = {k: (z[k].astype(np.float32) if z[k].dtype.kind == "f" else z[k]) for k in z.files}
+        if weights.get("si.mean") is None or weights["si.mean"].shape != (N_TOKEN_FEATURES,):
+            raise NewsgraphError("no_model", f"the propaganda model in {base} was built for other token "
+                                 f"features than this newsgraph's ({N_TOKEN_FEATURES})",
+                                 "rebuild it with `python scripts/train_propaganda.py`")
         return cls(config, weights)
 
-    def detect(self, text: str, sentences=None, encoder=None) -> list[dict]:
+    @property
+    def gate_index(self) -> dict[str, int]:
+        """The gate's feature -> weight row, built once from the stored vocabulary."""
+        if self._gate_index is None:
+            raw = self.weights.get("gate.vocab")
+            words = bytes(raw.astype(np.uint8)).decode("utf-8").split("\n") if raw is not None and len(raw) else []
+            self._gate_index = {w: i for i, w in enumerate(words)}
+        return self._gate_index
+
+    def gate(self, text: str, chunks, lexicon=None) -> np.ndarray:
+        """The gate's probability per chunk (ones where the model has no gate)."""
+        if "gate.w" not in self.weights:
+            return np.ones(len(chunks), np.float32)
+        units, dense = gate_units(text, chunks, lexicon)
+        return 1.0 / (1.0 + np.exp(-gate_logits(self.weights, self.gate_index, units, dense)))
+
+    def gate_share(self, texts: Sequence[str]) -> float:
+        """Share of the tokens of ``texts`` that the gate sends through the encoder."""
+        kept = total = 0
+        for text in texts:
+            chunks = make_chunks(text)
+            sizes = np.array([len(c[2]) for c in chunks])
+            keep = self.gate(text, chunks) >= self.config.get("gate_threshold", 0.0)
+            kept += int(sizes[keep].sum()) if len(sizes) else 0
+            total += int(sizes.sum())
+        return kept / total if total else 0.0
+
+    def detect(self, text: str, sentences=None, encoder=None, *, gate: bool = True,
+               timings: dict | None = None, clock=time.perf_counter) -> list[dict]:
+        """Signals of ``text`` (see ``detect``). ``gate=False`` sends every sentence through the
+        encoder; ``timings`` (a dict) accumulates seconds per stage, read from ``clock``."""
+        clock = clock if timings is not None else None
+        t0 = clock() if clock else 0.0
+
+        def lap(name):
+            nonlocal t0
+            if clock:
+                t1 = clock()
+                timings[name] = timings.get(name, 0.0) + t1 - t0
+                t0 = t1
+
         chunks = make_chunks(text, sentences)
+        lap("sentences+tokens")
         if not chunks:
             return []
-        sent_vecs, tok_vecs = encode_chunks(text, chunks, encoder)
-        X = token_features(text, chunks, sent_vecs, tok_vecs)
-        probs = forward(self.weights, "si.", X)[:, 1]
         cfg = self.config
-        spans = decode_spans(chunks, probs, cfg["threshold"], cfg["gap"], cfg.get("min_tokens", 1), text,
-                             cfg.get("peak", 0.0))
-        if not spans:
+        lexicon = load_lexicon()
+        gp = self.gate(text, chunks, lexicon)
+        keep = gp >= cfg.get("gate_threshold", 0.0) if gate else np.ones(len(chunks), bool)
+        kept = [c for c, k in zip(chunks, keep) if k]
+        lap("gate")
+        if not kept:
             return []
-        F = span_features(text, chunks, sent_vecs, tok_vecs, [(a, b) for a, b, _ in spans])
-        tp = forward(self.weights, "tc.", F)
+        lexical = token_lexical(text, chunks, lexicon, keep)
+        sent_vecs, tok_vecs = encode_chunks(text, kept, encoder)
+        lap("encoder")
+        X = token_features(text, kept, sent_vecs, tok_vecs, lexical=lexical, gate=gp[keep])
+        probs = forward(self.weights, "si.", X)[:, 1]
+        lap("features+head")
+        spans = decode_spans(kept, probs, cfg["threshold"], cfg["gap"], cfg.get("min_tokens", 1), text,
+                             cfg.get("peak", 0.0))
         out = []
-        for (a, b, score), row in zip(spans, tp):
-            name = self.techniques[int(np.argmax(row))]
-            out.append({"technique": READABLE.get(name, name), "start": int(a), "end": int(b),
-                        "text": text[a:b], "score": round(min(1.0, max(0.0, score)), 4)})
+        if spans:
+            F = span_features(text, kept, sent_vecs, tok_vecs, [(a, b) for a, b, _ in spans], lexicon)
+            tp = forward(self.weights, "tc.", F)
+            for (a, b, score), row in zip(spans, tp):
+                name = self.techniques[int(np.argmax(row))]
+                out.append({"technique": READABLE.get(name, name), "start": int(a), "end": int(b),
+                            "text": text[a:b], "score": round(min(1.0, max(0.0, score)), 4)})
+        lap("decode+techniques")
         return out
 
 
