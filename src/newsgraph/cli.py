@@ -268,6 +268,12 @@ def schema() -> None:
     sys.stdout.write(_dumps(analysis_schema(), indent=2) + "\n")
 
 
+def _counting_bar(label: str, show: bool) -> Progress:
+    """A transient "label [bar] done/total elapsed" line on stderr (hidden unless ``show``)."""
+    return Progress(TextColumn(label), BarColumn(bar_width=None), TextColumn("{task.completed}/{task.total}"),
+                    TimeElapsedColumn(), console=err, transient=True, disable=not show)
+
+
 narratives_app = typer.Typer(no_args_is_help=True, help="Known disinformation narratives: import "
                               "a list (EUvsDisinfo's posts.csv or your own CSV/TSV), link stored "
                               "claims to it, list the links. See docs/narratives.md.")
@@ -285,9 +291,7 @@ def narratives_import(
     from .narratives import import_narratives
     from .store import Store
 
-    bar = Progress(TextColumn("embedding narrative titles"), BarColumn(bar_width=None),
-                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
-                   transient=True, disable=not progress or fmt is not Format.text)
+    bar = _counting_bar("embedding narrative titles", progress and fmt is Format.text)
     try:
         with bar, Store(db) as store:
             task = bar.add_task("embed", total=None)
@@ -326,9 +330,7 @@ def narratives_match(
     from . import narratives as nv
     from .store import Store
 
-    bar = Progress(TextColumn("matching documents"), BarColumn(bar_width=None),
-                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
-                   transient=True, disable=not progress or fmt is not Format.text)
+    bar = _counting_bar("matching documents", progress and fmt is Format.text)
     try:
         with bar, Store(_existing(db)) as store:
             task = bar.add_task("match", total=None)
