@@ -233,3 +233,21 @@ def test_an_embedded_tweet_is_its_account_holders(nlp, valid):
     assert tweet["text"] == "Our state stands with the families of the two officers killed today"
     assert tweet["speaker"]["kind"] == "person" and tweet["speaker"]["name"] == "Jane Whitford"
     assert one(claims, speaker_kind="author", text="Police have not named the suspect")
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("The Packet Record could not confirm those reports of a second breach.", "confirm"),
+    ("Sam Patten agreed to cooperate with the prosecutors in New York.", "agreed"),
+    ("Revelers welcomed the New Year in Times Square.", "welcomed"),
+])
+def test_refusals_agreements_to_act_and_welcomed_dates_assert_nothing(nlp, valid, text, cue):
+    _, claims = claims_of(nlp, valid, text, outlet="The Example Post")
+    assert not [c for c in claims if c["cue"] == cue]
+    assert {c["speaker"]["kind"] for c in claims} == {"author"}
+
+
+def test_called_on_a_weekday_is_when_not_whom(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Sergei Lavrov called on Tuesday evening for a dialogue between the Kurds "
+                                      "and the government in Damascus.")
+    c = one(claims, cue="called")
+    assert "Tuesday" not in c["text"] and c["text"].startswith("a dialogue")

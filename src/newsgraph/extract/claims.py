@@ -67,8 +67,15 @@ DOCUMENT_NOUNS = frozenset("""statement communique communiqué release readout l
 OBJECT_CUES = frozenset("""welcome hail reject condemn praise criticize criticise applaud denounce
     deny confirm claim acknowledge admit allege announce report demand propose recommend question
     reaffirm repeat reiterate restate rule dismiss predict promise pledge vow threaten fear expect""".split())
+# reporting verbs whose negation reports a silence, not a claim ("could not confirm")
+REFUSABLE = frozenset({"confirm", "verify", "comment", "specify", "disclose", "reveal", "elaborate",
+                       "answer", "reply", "respond", "explain"})
 # verbs that report only a quotation beside them ("'...,' he continued")
 QUOTE_ONLY = frozenset({"continue"})
+# verbs whose to-clause (or -ing clause) is what they assert: "vowed to fight on", "denied
+# receiving weapons", "urged them to reciprocate" (not "agreed to cooperate": an event)
+XCOMP_CUES = frozenset("""vow pledge promise threaten claim deny admit acknowledge urge call ask demand
+    press encourage warn expect advise order invite fear""".split())
 # verbs whose object is the subject of the to-clause: "urged the insurgents to reciprocate"
 OBJECT_CONTROL = frozenset({"urge", "call", "ask", "demand", "press", "encourage", "warn", "expect", "advise",
                             "tell", "order", "invite"})
@@ -319,6 +326,8 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
         for c in verb.children:
             if c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "upon"):
                 toks = [t for t in c.subtree if t.i != c.i]
+                if all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in toks):
+                    continue   # "called on Tuesday evening": when, not on whom
                 xcomp = [t for x in verb.children if x.dep_ == "xcomp" for t in x.subtree]
                 if toks:
                     return _char_span(toks + xcomp)
@@ -329,7 +338,7 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
                 if toks and not all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in toks):
                     return _char_span(toks)
     for c in verb.children:
-        if c.dep_ == "xcomp" and lemma not in ("say", "tell", "seem", "appear"):
+        if c.dep_ == "xcomp" and lemma in XCOMP_CUES:
             # "vowed to fight on", "denied receiving any weapons", "urged the insurgents to reciprocate"
             obj = next((o for o in verb.children if o.dep_ == "dobj" and o.i < c.i), None)
             toks = list(c.subtree) + (list(obj.subtree) if obj is not None and lemma in OBJECT_CONTROL else [])
@@ -350,7 +359,8 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
         about = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "against")), None)
         if about is not None and len(list(about.subtree)) > 2:   # "warned of the growing presence of IS"
             return _char_span([t for t in about.subtree if t.i != about.i])
-    if obj is not None and lemma in OBJECT_CUES and obj.pos_ != "PRON" and not (
+    if obj is not None and lemma in OBJECT_CUES and obj.pos_ != "PRON" \
+            and obj.ent_type_ not in ("DATE", "TIME", "EVENT") and not (
             lemma == "rule" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)):
         # a stance taken on a thing: "welcomed the exchange", "rejected the report",
         # "confirmed the visit", "claimed the attack", "did not rule out a meeting"
@@ -509,6 +519,8 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 attributed = True
                 frames.update(t.i for t in v.subtree)
                 continue
+            if v.lemma_.lower() in REFUSABLE and any(ch.dep_ == "neg" for ch in v.children):
+                continue   # "Kabul Daily could not confirm those reports": nothing is asserted
             content = _content(v, text, (s_start, s_end), regions)
             if content is None:
                 continue
