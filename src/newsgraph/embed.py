@@ -136,6 +136,44 @@ def runtime_model(source: Path | None = None) -> Path | bytes:
             return built.read_bytes()   # no writable cache: this process keeps it in memory
 
 
+def _ordered(spans) -> bool:
+    """Whether character spans are non-empty, sorted and non-overlapping (a text's tokens)."""
+    prev = -1
+    for a, b in spans:
+        if a < prev or b <= a:
+            return False
+        prev = b
+    return True
+
+
+def pool_pieces(hidden: np.ndarray, offsets, special, spans) -> np.ndarray:
+    """Mean of the word-piece vectors ``hidden`` (n_pieces, d) that overlap each character span
+    of ``spans`` (sorted, non-overlapping), zeros where none does. ``offsets`` are the pieces'
+    (start, end) and ``special`` marks [CLS]/[SEP]. Vectorised: no loop over spans."""
+    n = len(spans)
+    out = np.zeros((n, hidden.shape[1]), np.float32)
+    if not n:
+        return out
+    off = np.asarray(offsets, np.int64).reshape(-1, 2)
+    keep = ~np.asarray(special, bool) & (off[:, 1] > off[:, 0])
+    piece = np.nonzero(keep)[0]
+    if not len(piece):
+        return out
+    sp = np.asarray(spans, np.int64).reshape(-1, 2)
+    # the spans overlapping piece j: end > start_j and start < end_j, a contiguous range
+    lo = np.searchsorted(sp[:, 1], off[piece, 0], side="right")
+    hi = np.searchsorted(sp[:, 0], off[piece, 1], side="left")
+    reps = np.clip(hi - lo, 0, None)
+    if not reps.sum():
+        return out
+    idx = np.repeat(lo, reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
+    np.add.at(out, idx, hidden[np.repeat(piece, reps)])
+    count = np.bincount(idx, minlength=n).astype(np.float32)
+    nz = count > 0
+    out[nz] /= count[nz, None]
+    return out
+
+
 class Encoder:
     """all-MiniLM-L6-v2 with int8 matrix products: ``encode(texts) -> (n, 384)`` float32,
     L2-normalised rows."""
@@ -203,6 +241,10 @@ class Encoder:
             if spans is not None:
                 for row, i in enumerate(chunk):
                     enc = encodings[i]
+                    if _ordered(spans[i]):   # a sentence's tokens: one vectorised pass
+                        span_out[i] = pool_pieces(hidden[row, :len(enc.ids)], enc.offsets,
+                                                  enc.special_tokens_mask, spans[i])
+                        continue
                     for k, (a, b) in enumerate(spans[i]):
                         pieces = [j for j, (o1, o2) in enumerate(enc.offsets)
                                   if not enc.special_tokens_mask[j] and o1 < b and o2 > a]

@@ -11,7 +11,7 @@ trained by ``scripts/train_propaganda.py`` on the 308 PTC articles):
    training so that about ``gate_share`` of the tokens pass). The others get no signal and
    cost no encoder time: the project's "expensive models only on the sentences that need them".
 1. **Span identification.** Each passed sentence goes once through all-MiniLM-L6-v2
-   (``newsgraph.embed``'s session), giving one contextual vector per token (mean of its word
+   (``newsgraph.embed``, one sentence per pass), giving one contextual vector per token (mean of its word
    pieces, pooled without a loop over tokens) and the sentence vector. A token's features are
    its vector, the mean vectors of its neighbours (2 and 6 each side), the sentence vector, the
    document vector (mean of the passed sentences' vectors), lexical features (the lexicon,
@@ -42,6 +42,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .embed import pool_pieces  # noqa: F401  (the token pooling lives with the encoder)
 from .errors import NewsgraphError
 
 EXTRACTOR_VERSION = "propaganda/0.2"
@@ -186,34 +187,6 @@ def make_chunks(text: str, sentences: Sequence[tuple[int, int]] | None = None, t
 
 
 # ---------------------------------------------------------------- features
-def pool_pieces(hidden: np.ndarray, offsets, special, spans) -> np.ndarray:
-    """Mean of the word-piece vectors ``hidden`` (n_pieces, d) that overlap each character span
-    of ``spans`` (sorted, non-overlapping), zeros where none does. ``offsets`` are the pieces'
-    (start, end) and ``special`` marks [CLS]/[SEP]. Vectorised: no loop over tokens."""
-    n = len(spans)
-    out = np.zeros((n, hidden.shape[1]), np.float32)
-    if not n:
-        return out
-    off = np.asarray(offsets, np.int64).reshape(-1, 2)
-    keep = ~np.asarray(special, bool) & (off[:, 1] > off[:, 0])
-    piece = np.nonzero(keep)[0]
-    if not len(piece):
-        return out
-    sp = np.asarray(spans, np.int64).reshape(-1, 2)
-    # tokens overlapping piece j: those with end > start_j and start < end_j (a contiguous range)
-    lo = np.searchsorted(sp[:, 1], off[piece, 0], side="right")
-    hi = np.searchsorted(sp[:, 0], off[piece, 1], side="left")
-    reps = np.clip(hi - lo, 0, None)
-    if not reps.sum():
-        return out
-    tok_idx = np.repeat(lo, reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
-    src = np.repeat(piece, reps)
-    np.add.at(out, tok_idx, hidden[src])
-    cnt = np.bincount(tok_idx, minlength=n).astype(np.float32)
-    nz = cnt > 0
-    out[nz] /= cnt[nz, None]
-    return out
-
 
 def encode_chunks(text: str, chunks, encoder=None):
     """(sentence vectors (n_chunks, 384), [per-chunk token vectors (n_tok, 384)]).
@@ -228,24 +201,10 @@ def encode_chunks(text: str, chunks, encoder=None):
         return np.zeros((0, DIM), np.float32), []
     texts = [text[a:b] for a, b, _, _ in chunks]
     spans = [[(s - a, e - a) for s, e in toks] for a, b, toks, _ in chunks]
-    session = getattr(encoder, "session", None)
-    if session is None:   # any other encoder with the Encoder.encode(spans=...) contract
-        sent, tokv = encoder.encode(texts, spans=spans)
-        return np.asarray(sent, np.float32), [np.asarray(t, np.float32) for t in tokv]
-    encodings = encoder.tokenizer.encode_batch(texts)
-    wants_types = "token_type_ids" in getattr(encoder, "_inputs", ())
-    sent = np.zeros((len(texts), DIM), np.float32)
-    tokv = []
-    for i, enc in enumerate(encodings):
-        ids = np.asarray(enc.ids, np.int64)[None]
-        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
-        if wants_types:
-            feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = session.run(None, feeds)[0][0]
-        sent[i] = hidden.mean(axis=0)
-        tokv.append(pool_pieces(hidden, enc.offsets, enc.special_tokens_mask, spans[i]))
-    sent /= np.clip(np.linalg.norm(sent, axis=1, keepdims=True), 1e-12, None)
-    return sent, tokv
+    # newsgraph.embed runs one text per forward pass (its BATCH_SIZE), so the vectors do not
+    # depend on which other sentences the gate lets through
+    sent, tokv = encoder.encode(texts, spans=spans)
+    return np.asarray(sent, np.float32), [np.asarray(t, np.float32) for t in tokv]
 
 
 def _word_counts(text: str, tokens: Sequence[tuple[int, int]]) -> dict[str, int]:
