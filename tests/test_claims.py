@@ -251,3 +251,19 @@ def test_called_on_a_weekday_is_when_not_whom(nlp, valid):
                                       "and the government in Damascus.")
     c = one(claims, cue="called")
     assert "Tuesday" not in c["text"] and c["text"].startswith("a dialogue")
+
+
+@pytest.mark.parametrize("text,cue,claim", [
+    ("Officials in Kabul have expressed concern that a deal could be reached without a ceasefire.", "concern",
+     "a deal could be reached without a ceasefire"),
+    ("Some analysts have questioned whether Russian assistance was meaningful at all.", "questioned",
+     "whether Russian assistance was meaningful at all"),
+    ('A certain "press freedom" NGO claims that four journalists were arrested.', "claims",
+     "four journalists were arrested"),
+    ("The fighters came across the border from Tajikistan only weeks ago, we are told.", "told",
+     "The fighters came across the border from Tajikistan only weeks ago"),
+])
+def test_more_ways_to_attribute_to_no_one_in_particular(nlp, valid, text, cue, claim):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue=cue)
+    assert c["speaker"]["kind"] == "unnamed" and c["text"] == claim

@@ -49,7 +49,13 @@ ORG_KINDS = frozenset({"organization", "country", "group", "igo", "city", "unkno
 NAMING_VERBS = frozenset({"call", "describe", "dismiss", "brand", "label", "term", "characterize",
                           "characterise", "denounce"})
 SPEECH_NOUNS = frozenset({"accusation", "allegation", "claim", "statement", "assertion", "warning",
-                          "denial", "charge", "insistence", "suggestion", "assurance"})
+                          "denial", "charge", "insistence", "suggestion", "assurance", "concern", "fear",
+                          "hope", "view", "belief", "argument", "position", "assessment", "conviction",
+                          "doubt", "suspicion", "regret", "confidence", "expectation"})
+# verbs whose object noun holds its subject's claim: "expressed concern that", "repeated the
+# argument that", "voiced doubts that"
+HOLDING_VERBS = frozenset({"express", "voice", "raise", "repeat", "make", "issue", "reiterate", "echo",
+                           "advance", "share", "state", "air", "give", "offer", "restate"})
 WH_WORDS = frozenset({"why", "how", "whether", "what", "where", "when", "who", "if"})
 QUANTIFIERS = frozenset({"number", "lot", "majority", "plenty", "host", "couple", "handful", "series",
                          "range", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
@@ -264,6 +270,9 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
         if ctx is not None and tok.tag_ == "NN":
             ctx.unnamed[head_word] = found
         return found
+    if actor is None and not common and any(d.dep_ == "det" and d.lower_ in ("a", "an", "some", "certain")
+                                            for d in tok.children):
+        return Speaker("unnamed", phrase, None)   # 'a certain "press freedom" NGO'
     if not named_person and common and (tok.tag_ == "NNS" or any(
             d.dep_ == "det" and d.lower_ in ("a", "an", "some", "several", "many", "both", "certain", "other")
             for d in tok.children)):
@@ -317,9 +326,10 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
     for c in verb.children:
         if c.dep_ == "ccomp":
             toks = sorted(c.subtree, key=lambda t: t.i)
-            if toks[0].lower_ in WH_WORDS:   # "explain why ...", "asked whether ...": no assertion
-                return None
-            while len(toks) > 1 and (toks[0].dep_ == "mark" or toks[0].is_punct):
+            if toks[0].lower_ in WH_WORDS and not (lemma in DOUBT_VERBS and toks[0].lower_ in ("whether", "if")):
+                return None   # "explain why ...", "asked whether ...": no assertion
+            while len(toks) > 1 and (toks[0].dep_ == "mark" or toks[0].is_punct) \
+                    and toks[0].lower_ not in ("whether", "if"):
                 toks = toks[1:]              # "said that ...": the claim starts after "that"
             return _char_span(toks)
     if lemma == "call":   # "called for a new vote", "called on the Taliban to extend it"
@@ -447,6 +457,7 @@ def _impersonal(verb):
 
 HEARSAY_PASSIVES = frozenset({"say", "report", "believe", "understand", "think", "rumour", "rumor",
                               "allege", "claim", "know", "expect", "suppose", "estimate", "consider"})
+DOUBT_VERBS = frozenset({"question", "doubt"})   # "questioned whether X": a doubt about X
 HEARSAY_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
 
 
@@ -529,9 +540,13 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 speaker = Speaker("unnamed", doc[impersonal.i:v.i + 1].text, None)   # "it is understood"
             elif passive:
                 agent = _agent(v)
-                if agent is None:
+                if agent is None and subj is not None and subj.lower_ in FIRST_PERSON \
+                        and v.lemma_.lower() in ("tell", "inform", "assure", "brief"):
+                    speaker = Speaker("unnamed", doc[subj.i:v.i + 1].text, None)   # "..., we are told"
+                elif agent is None:
                     continue
-                speaker = _speaker_of(agent, tok_actor, ctx)
+                else:
+                    speaker = _speaker_of(agent, tok_actor, ctx)
             elif subj is None:
                 continue
             elif subj.lower_ in FIRST_PERSON and _in_quote(subj):
@@ -577,6 +592,10 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
             holder = next((ch for ch in n_tok.children if ch.dep_ == "poss"), None) or next(
                 (g for ch in n_tok.children if ch.dep_ == "prep" and ch.lower_ in ("by", "from")
                  for g in ch.children if g.dep_ == "pobj"), None)
+            if holder is None and n_tok.dep_ == "dobj" and n_tok.head.lemma_.lower() in HOLDING_VERBS:
+                holder = _subject(n_tok.head)[0]   # "officials have expressed concern that ..."
+                if holder is not None and holder.lower_ in RELATIVE and n_tok.head.dep_ == "relcl":
+                    holder = _antecedent(n_tok.head.head, tok_actor)
             if clause is None or holder is None:
                 continue
             toks = [t for t in sorted(clause.subtree, key=lambda t: t.i)]
