@@ -556,6 +556,31 @@ def export_cmd(
               f"{manifest_path(fmt.value, out_path)}", markup=False, highlight=False, soft_wrap=True)
 
 
+@app.command()
+def serve(
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store (created if missing, unless "
+                            "--read-only)."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind. The default serves this machine "
+                             "only; another address (0.0.0.0: every interface) exposes the API, which "
+                             "has no authentication, to the network."),
+    port: int = typer.Option(8765, min=1, max=65535, help="Port to listen on."),
+    read_only: bool = typer.Option(False, "--read-only", help="Refuse POST /api/v1/analyze?store=true "
+                                   "(never write to the store)."),
+) -> None:
+    """Serve the HTTP JSON API (docs/api.md) over a store, at http://HOST:PORT/api/v1."""
+    import uvicorn
+
+    from .api import create_app
+
+    try:
+        api = create_app(_existing(db) if read_only else db, allow_store=not read_only)
+    except NewsgraphError as exc:
+        _fail(exc)
+    err.print(f"newsgraph API on http://{host}:{port}/api/v1 (docs: /api/docs), store {db}",
+              markup=False, highlight=False)
+    uvicorn.run(api, host=host, port=port, log_level="info")
+
+
 def _existing(db: Path) -> Path:
     if not db.exists():
         raise NewsgraphError("not_found", f"no store at {db}", "ingest some articles first: newsgraph ingest PATH --db FILE")

@@ -1169,3 +1169,106 @@ class Store:
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
             raise NewsgraphError("bad_option", "select() runs SELECT statements only")
         return self._conn.execute(sql, list(params)).fetchall()
+
+    # -- read methods of the HTTP API (newsgraph.api) -----------------------------------
+    # ``sql`` below is one read-only statement built by newsgraph.query (its filters, without
+    # LIMIT/OFFSET), captured by the API; these methods count and group its rows.
+
+    def count_rows(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """The number of rows ``sql`` returns."""
+        return self.select(f"SELECT count(*) FROM ({sql})", params)[0][0]
+
+    def document_facets(self, sql: str, params: Iterable[Any] = (), *, top: int = 50
+                        ) -> dict[str, list[dict[str, Any]]]:
+        """Counts of the documents that ``sql`` (a newsgraph.query documents statement, whose
+        rows have ``hash``, ``source`` and ``published`` columns) returns: by outlet, by month
+        of publication and by event type (documents with at least one event of that type)."""
+        params = list(params)
+        docs = f"WITH f AS (SELECT hash, source, published FROM ({sql})) "
+        with self._snapshot() as conn:
+            outlet = conn.execute(docs + "SELECT source, count(*) AS n FROM f GROUP BY source "
+                                  "ORDER BY n DESC, source LIMIT ?", [*params, top]).fetchall()
+            month = conn.execute(docs + "SELECT substr(published, 1, 7) AS m, count(*) FROM f "
+                                 "GROUP BY m ORDER BY m", params).fetchall()
+            etype = conn.execute(docs + "SELECT e.type, count(DISTINCT e.doc_hash) AS n FROM events AS e "
+                                 "WHERE e.doc_hash IN (SELECT hash FROM f) "
+                                 "GROUP BY e.type ORDER BY n DESC, e.type LIMIT ?", [*params, top]).fetchall()
+        return {"outlet": [{"value": v, "count": n} for v, n in outlet],
+                "month": [{"value": v, "count": n} for v, n in month],
+                "event_type": [{"value": v, "count": n} for v, n in etype]}
+
+    def corpus_event_histogram(self, sql: str, params: Iterable[Any] = (), *,
+                               interval: str = "month") -> list[dict[str, Any]]:
+        """Corpus events of ``sql`` (a newsgraph.query events statement, with ``date_lo`` and
+        ``first_reported`` columns) per day, month or year of their first possible date (else
+        of their first report), in date order."""
+        width = {"day": 10, "month": 7, "year": 4}.get(interval)
+        if width is None:
+            raise NewsgraphError("bad_option", f"interval must be day, month or year, got {interval!r}")
+        rows = self.select(f"SELECT substr(coalesce(date_lo, first_reported), 1, {width}) AS p, count(*), "
+                           f"sum(n_reports) FROM ({sql}) GROUP BY p ORDER BY p", params)
+        return [{"period": p, "events": n, "reports": r or 0} for p, n, r in rows]
+
+    def list_actors(self, *, q: str | None = None, kind: str | None = None, country: str | None = None,
+                    limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Stored actors with their number of stored events (as actor or recipient) and of
+        documents that mention them, most events first; ``q`` matches the id, the CAMEO code
+        or a part of the name (case-insensitive). Returns ``(page, total)``."""
+        if limit < 0 or offset < 0:
+            raise NewsgraphError("bad_option", "limit and offset must not be negative")
+        where, params = [], []
+        if q:
+            like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append("(a.id = ? OR a.code = ? OR a.name LIKE ? ESCAPE '\\')")
+            params.extend([q, q.upper(), like])
+        if kind:
+            where.append("a.kind = ?")
+            params.append(kind)
+        if country:
+            where.append("a.country = ?")
+            params.append(country.upper())
+        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        with self._snapshot() as conn:
+            total = conn.execute(f"SELECT count(*) FROM actors AS a{cond}", params).fetchone()[0]
+            rows = conn.execute(
+                "SELECT a.id, a.name, a.code, a.country, a.sector, a.kind, "
+                "(SELECT count(*) FROM (SELECT DISTINCT x.doc_hash, x.event_id FROM event_actors AS x "
+                " WHERE x.actor_id = a.id)) AS n_events, "
+                "(SELECT count(DISTINCT m.doc_hash) FROM mentions AS m WHERE m.actor_id = a.id) AS n_docs "
+                f"FROM actors AS a{cond} ORDER BY n_events DESC, n_docs DESC, a.id LIMIT ? OFFSET ?",
+                [*params, limit, offset]).fetchall()
+        keys = ("id", "name", "code", "country", "sector", "kind", "events", "documents")
+        return [dict(zip(keys, r)) for r in rows], total
+
+    def get_actor(self, actor_id: str) -> dict[str, Any] | None:
+        """One stored actor by id, with its event and document counts; None if unknown."""
+        row = self._conn.execute(
+            "SELECT a.id, a.name, a.code, a.country, a.sector, a.kind, "
+            "(SELECT count(*) FROM (SELECT DISTINCT x.doc_hash, x.event_id FROM event_actors AS x "
+            " WHERE x.actor_id = a.id)), "
+            "(SELECT count(DISTINCT m.doc_hash) FROM mentions AS m WHERE m.actor_id = a.id) "
+            "FROM actors AS a WHERE a.id = ?", (actor_id,)).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("id", "name", "code", "country", "sector", "kind", "events", "documents"), row))
+
+    def document_links(self, doc_hash: str) -> dict[str, Any]:
+        """What the corpus build says about one document: the corpus event of each of its events,
+        the corroboration of each of its claims, and the copy cluster it belongs to (None if it
+        is no copy). Empty where no corpus was built."""
+        with self._snapshot() as conn:
+            events = [{"event_id": r[0], "corpus_event_id": r[1], "type": r[2], "n_reports": r[3],
+                       "n_outlets": r[4], "status": r[5]} for r in conn.execute(
+                "SELECT r.event_id, e.id, e.type, e.n_reports, e.n_outlets, e.status "
+                "FROM corpus_event_reports AS r JOIN corpus_events AS e ON e.id = r.corpus_event_id "
+                "WHERE r.doc_hash = ? ORDER BY r.evidence_start, r.event_id", (doc_hash,))]
+            claims = [{"claim_id": r[0], "status": r[1], "independent": r[2],
+                       "supporting": json.loads(r[3]), "contradicting": json.loads(r[4])}
+                      for r in conn.execute(
+                "SELECT k.claim_id, k.status, k.independent, k.supporting, k.contradicting "
+                "FROM claim_corroboration AS k JOIN claims AS c ON c.doc_hash = k.doc_hash "
+                "AND c.claim_id = k.claim_id WHERE k.doc_hash = ? ORDER BY c.start, k.claim_id",
+                (doc_hash,))]
+            copy = conn.execute("SELECT cluster FROM document_copies WHERE doc_hash = ?",
+                                (doc_hash,)).fetchone()
+        return {"events": events, "claims": claims, "copy_cluster": copy[0] if copy else None}
