@@ -340,6 +340,14 @@ def test_query_filters(tmp_path):
     assert [d["id"] for d in docs] == ["f2"] and docs[0]["events"] == 1
     assert [d["id"] for d in query(store, "documents", since="2019-09-05")] == ["f3"]
     assert json.dumps(query(store, "events"))   # JSON-able
+    # refine: more conditions on the result columns, and the unpaged statement for counting
+    from newsgraph.query import Refine
+    refine = Refine(["q.n_reports >= ?"], [2])
+    assert [e["place"] for e in query(store, "events", limit=1, refine=refine)] == ["Ghazni"]
+    sql, params = refine.statement
+    assert store.select(f"SELECT count(*) FROM ({sql})", params)[0][0] == 1
+    unknown = Refine()
+    assert query(store, "events", actor="nobody", refine=unknown) == [] and unknown.statement is None
 
 
 def test_cli_corpus_build_and_query(tmp_path):

@@ -6,10 +6,9 @@ response is a JSON object; lists are ``{"items", "total", "limit", "offset"}``; 
 ``{"error": {"code", "message", "hint"}}``. See docs/api.md.
 
 Totals, facets and the few filters ``query`` lacks (claims by speaker, kind, check-worthiness,
-signals; one corpus event by id) come from the statement ``query`` itself builds: ``_Scoped``
-stands in for the store during one ``query`` call, notes its main statement (the one that
-ends in ``LIMIT ? OFFSET ?``) and may wrap it in an outer ``WHERE``. So the filters of the
-API and of ``newsgraph query`` are one piece of SQL.
+signals; one corpus event by id) go through ``query``'s ``refine`` (``newsgraph.query.Refine``):
+more conditions over its result columns, and the unpaged statement it ran, which the API
+counts and groups. So the filters of the API and of ``newsgraph query`` are one piece of SQL.
 
 Text from documents is untrusted: it leaves only as JSON strings, and every response carries
 ``X-Content-Type-Options: nosniff`` and a Content-Security-Policy that allows nothing.
@@ -32,14 +31,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__, network
 from .errors import NewsgraphError, describe
-from .query import query
+from .query import Refine, query
 from .store import Store
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_LIMIT = 500
 DATE = r"^\d{4}-\d{2}-\d{2}$"
-_LIMIT_TAIL = " LIMIT ? OFFSET ?"
 
 # Nothing an API response holds is meant to run or load anything in a browser.
 CSP_API = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -63,40 +61,14 @@ def _page(items: list, total: int, limit: int, offset: int, **extra: Any) -> dic
     return {"items": items, "total": total, "limit": limit, "offset": offset, **extra}
 
 
-class _Scoped:
-    """The store as ``query`` sees it during one call: notes the main statement and, given
-    ``where`` (over the statement's result columns, as ``q.column``), filters its rows."""
-
-    def __init__(self, store: Store, where: list[str] | None = None, params: list[Any] | None = None):
-        self._store = store
-        self._where = where or []
-        self._params = params or []
-        self.main: tuple[str, list[Any]] | None = None
-
-    def select(self, sql: str, params: Any = ()) -> list[tuple]:
-        params = list(params)
-        if self.main is None and sql.endswith(_LIMIT_TAIL):
-            inner, paging = sql[: -len(_LIMIT_TAIL)], params[-2:]
-            base = params[:-2]
-            if self._where:
-                inner = f"SELECT * FROM ({inner}) AS q WHERE " + " AND ".join(self._where)
-                base = base + self._params
-            self.main = (inner, base)
-            return self._store.select(inner + _LIMIT_TAIL, base + paging)
-        return self._store.select(sql, params)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-
 def _run_query(store: Store, what: str, *, where: list[str] | None = None,
-               params: list[Any] | None = None, **filters: Any) -> tuple[list[dict], _Scoped]:
-    scoped = _Scoped(store, where, params)
-    return query(scoped, what, **filters), scoped
+               params: list[Any] | None = None, **filters: Any) -> tuple[list[dict], Refine]:
+    refine = Refine(where or [], params or [])
+    return query(store, what, refine=refine, **filters), refine
 
 
-def _total(store: Store, scoped: _Scoped) -> int:
-    return 0 if scoped.main is None else store.count_rows(*scoped.main)
+def _total(store: Store, refine: Refine) -> int:
+    return 0 if refine.statement is None else store.count_rows(*refine.statement)
 
 
 def create_app(db_path: str | os.PathLike, *, allow_store: bool = True,
@@ -201,7 +173,7 @@ def create_app(db_path: str | os.PathLike, *, allow_store: bool = True,
             total = _total(store, scoped)
             out = _page(items, total, limit, offset)
             if facets:
-                out["facets"] = (store.document_facets(*scoped.main) if scoped.main
+                out["facets"] = (store.document_facets(*scoped.statement) if scoped.statement
                                  else {"outlet": [], "month": [], "event_type": []})
         return out
 
@@ -345,8 +317,8 @@ def create_app(db_path: str | os.PathLike, *, allow_store: bool = True,
         with reading() as store:
             _, scoped = _run_query(store, "events", limit=0, **_event_filters(
                 actor, recipient, type, status, outlet, since, until, place, q, min_reports))
-            items = ([] if scoped.main is None
-                     else store.corpus_event_histogram(*scoped.main, interval=interval))
+            items = ([] if scoped.statement is None
+                     else store.corpus_event_histogram(*scoped.statement, interval=interval))
         return {"interval": interval, "items": items, "total": len(items),
                 "limit": len(items), "offset": 0}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import NewsgraphError
@@ -28,7 +29,7 @@ def query(store, what: str = "events", *, actor: str | None = None, recipient: s
           type: str | None = None, status: str | None = None, outlet: str | None = None,
           since: str | None = None, until: str | None = None, place: str | None = None,
           text: str | None = None, min_reports: int | None = None, limit: int = 50,
-          offset: int = 0) -> list[dict[str, Any]]:
+          offset: int = 0, refine: "Refine | None" = None) -> list[dict[str, Any]]:
     """Corpus events, claims or documents that pass every filter given.
 
     - ``actor`` / ``recipient``: an actor id, CAMEO code or name (a recipient filter applies to
@@ -37,7 +38,9 @@ def query(store, what: str = "events", *, actor: str | None = None, recipient: s
     - ``status``: an event status (events: a report with it) or a corroboration status (claims);
     - ``outlet``; ``since``/``until`` (YYYY-MM-DD, inclusive: the event's dates, else the
       publication date); ``place`` (a place name or ISO3 country); ``text`` (full text of the
-      documents, FTS5 syntax); ``min_reports`` (events).
+      documents, FTS5 syntax); ``min_reports`` (events);
+    - ``refine``: more conditions over the result columns (a ``Refine``), which also receives
+      the unpaged statement that ran (for totals and facets: the HTTP API uses it).
     """
     if what not in KINDS:
         raise NewsgraphError("bad_option", f"what must be one of {', '.join(KINDS)}, got {what!r}")
@@ -64,12 +67,34 @@ def query(store, what: str = "events", *, actor: str | None = None, recipient: s
             ids[role] = found
     if what == "events":
         return _events(store, where, params, ids, type, status, outlet, since, until, place,
-                       text_docs and (text_docs, fts_query), min_reports, limit, offset)
+                       text_docs and (text_docs, fts_query), min_reports, (limit, offset, refine))
     if what == "claims":
         return _claims(store, where, params, ids, status, outlet, since, until, place,
-                       text_docs and (text_docs, fts_query), limit, offset)
+                       text_docs and (text_docs, fts_query), (limit, offset, refine))
     return _documents(store, where, params, ids, type, outlet, since, until, place,
-                      text_docs and (text_docs, fts_query), limit, offset)
+                      text_docs and (text_docs, fts_query), (limit, offset, refine))
+
+
+@dataclass
+class Refine:
+    """Conditions over the result columns of a query's main statement (written ``q.<column>``,
+    with their ``params``), and, once the query ran, that statement unpaged (``statement``:
+    (sql, params), None when the query returned early), for counting or grouping its rows."""
+
+    where: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+    statement: tuple[str, list[Any]] | None = None
+
+
+def _page(store, sql: str, params: list[Any], paging) -> list[tuple]:
+    """The rows of one page of the main statement ``sql`` (which ends with its ORDER BY)."""
+    limit, offset, refine = paging
+    if refine is not None:
+        if refine.where:
+            sql = f"SELECT * FROM ({sql}) AS q WHERE " + " AND ".join(refine.where)
+            params = [*params, *refine.params]
+        refine.statement = (sql, list(params))
+    return store.select(sql + " LIMIT ? OFFSET ?", [*params, limit, offset])
 
 
 def _marks(values: list) -> str:
@@ -77,7 +102,7 @@ def _marks(values: list) -> str:
 
 
 def _events(store, where, params, ids, type, status, outlet, since, until, place, text, min_reports,
-            limit, offset) -> list[dict[str, Any]]:
+            paging) -> list[dict[str, Any]]:
     for role, found in ids.items():
         where.append(f"e.id IN (SELECT corpus_event_id FROM corpus_event_actors WHERE role = ? "
                      f"AND actor_id IN ({_marks(found)}))")
@@ -111,8 +136,8 @@ def _events(store, where, params, ids, type, status, outlet, since, until, place
     sql = ("SELECT e.id, e.type, e.quad, e.date_lo, e.date_hi, e.place_name, e.place_country, "
            "e.first_reported, e.n_reports, e.n_outlets, e.status, e.disagreements FROM corpus_events AS e"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY e.n_outlets DESC, e.n_reports DESC, e.date_lo, e.id LIMIT ? OFFSET ?")
-    rows = store.select(sql, [*params, limit, offset])
+           + " ORDER BY e.n_outlets DESC, e.n_reports DESC, e.date_lo, e.id")
+    rows = _page(store, sql, params, paging)
     events = {r[0]: {"id": r[0], "type": r[1], "quad": r[2], "date": [r[3], r[4]], "place": r[5],
                      "place_country": r[6], "first_reported": r[7], "n_reports": r[8], "n_outlets": r[9],
                      "status": r[10], "disagreements": json.loads(r[11]), "outlets": [],
@@ -164,8 +189,8 @@ def _doc_filters(alias, where, params, ids, outlet, since, until, place, text) -
         params.append(text[1])
 
 
-def _claims(store, where, params, ids, status, outlet, since, until, place, text, limit,
-            offset) -> list[dict[str, Any]]:
+def _claims(store, where, params, ids, status, outlet, since, until, place, text,
+            paging) -> list[dict[str, Any]]:
     if "recipient" in ids:
         raise NewsgraphError("bad_option", "recipient filters events only")
     _doc_filters("d", where, params, {}, outlet, since, until, place, text)
@@ -183,16 +208,16 @@ def _claims(store, where, params, ids, status, outlet, since, until, place, text
            "JOIN documents AS d ON d.hash = c.doc_hash "
            "LEFT JOIN claim_corroboration AS k ON k.doc_hash = c.doc_hash AND k.claim_id = c.claim_id"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY c.checkworthiness DESC, d.seq, c.start LIMIT ? OFFSET ?")
+           + " ORDER BY c.checkworthiness DESC, d.seq, c.start")
     return [{"document": r[0], "doc_hash": r[1], "outlet": r[2], "published": r[3], "claim_id": r[4],
              "start": r[5], "end": r[6], "text": r[7], "speaker": {"kind": r[8], "name": r[9]},
              "kind": r[10], "checkworthiness": r[11], "corroboration": r[12], "independent": r[13] or 0,
              "supporting": json.loads(r[14] or "[]"), "contradicting": json.loads(r[15] or "[]")}
-            for r in store.select(sql, [*params, limit, offset])]
+            for r in _page(store, sql, params, paging)]
 
 
-def _documents(store, where, params, ids, type, outlet, since, until, place, text, limit,
-               offset) -> list[dict[str, Any]]:
+def _documents(store, where, params, ids, type, outlet, since, until, place, text,
+               paging) -> list[dict[str, Any]]:
     if "recipient" in ids:
         raise NewsgraphError("bad_option", "recipient filters events only")
     _doc_filters("d", where, params, ids, outlet, since, until, place, text)
@@ -203,6 +228,6 @@ def _documents(store, where, params, ids, type, outlet, since, until, place, tex
            "(SELECT count(*) FROM events AS e WHERE e.doc_hash = d.hash), "
            "(SELECT count(*) FROM claims AS c WHERE c.doc_hash = d.hash) FROM documents AS d"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY d.published DESC, d.seq LIMIT ? OFFSET ?")
+           + " ORDER BY d.published DESC, d.seq")
     return [{"id": r[0], "hash": r[1], "outlet": r[2], "published": r[3], "title": r[4], "words": r[5],
-             "events": r[6], "claims": r[7]} for r in store.select(sql, [*params, limit, offset])]
+             "events": r[6], "claims": r[7]} for r in _page(store, sql, params, paging)]
