@@ -375,6 +375,22 @@ def test_network_date_range_and_timeline(db):
             "evidence"] == "The shelling killed five people"
 
 
+def test_a_neighbourhood_network_has_the_same_edges_as_the_whole_networks(db):
+    import networkx as nx
+
+    from newsgraph.network import actor_network, collapse, neighbourhood_ids
+    with Store(db, readonly=True) as store:
+        whole = collapse(actor_network(store))
+        for actor in whole.nodes:
+            for depth in (1, 2):
+                near = neighbourhood_ids(store, actor, depth)
+                assert near == set(nx.ego_graph(whole, actor, radius=depth, undirected=True).nodes)
+                drawn = collapse(actor_network(store, around=actor, depth=depth))
+                expected = whole.subgraph(near)
+                assert set(drawn.edges) == set(expected.edges)
+                assert all(drawn[a][b]["events"] == expected[a][b]["events"] for a, b in drawn.edges)
+
+
 def test_ftm_entities_validate_with_followthemoney(db, tmp_path):
     ftm = pytest.importorskip("followthemoney")
     from followthemoney import model

@@ -241,7 +241,7 @@ def create_app(db_path: str | os.PathLike, *, allow_store: bool = True,
                                      since=since, until=until, limit=limit)
             n_events = _total(store, scoped)
             timeline = network.actor_timeline(store, actor_id, since=since, until=until)
-            graph = network.actor_network(store, since=since, until=until)
+            graph = network.actor_network(store, since=since, until=until, around=actor_id, depth=depth)
         hood = _neighbourhood(graph, actor_id, depth)
         return {"actor": info,
                 "events": _page(evs, n_events, limit, 0),
@@ -298,7 +298,7 @@ def create_app(db_path: str | os.PathLike, *, allow_store: bool = True,
             if actor is not None and store.get_actor(actor) is None:
                 raise ApiError(404, "not_found", f"no stored actor {actor!r}",
                                f"search actors at {API_PREFIX}/actors?q=NAME")
-            graph = network.actor_network(store, since=since, until=until)
+            graph = network.actor_network(store, since=since, until=until, around=actor, depth=depth)
         if actor is not None:
             graph = _neighbourhood(graph, actor, depth)
         else:

@@ -66,13 +66,54 @@ def _clean(attrs: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attrs.items() if v is not None}
 
 
-def actor_network(store: Any, *, since: str | None = None, until: str | None = None
-                  ) -> nx.MultiDiGraph:
+MAX_AROUND = 5000   # a neighbourhood larger than this is drawn from the whole network
+
+
+def neighbourhood_ids(store: Any, actor_id: str, depth: int = 1, *, since: str | None = None,
+                      until: str | None = None) -> set[str]:
+    """The actors at most ``depth`` actor-recipient links away from ``actor_id`` (either
+    direction) through the stored events of the date range, ``actor_id`` included: found with
+    the event_actors index, one query per step, without building the network."""
+    conn = _conn(store)
+    found, frontier = {actor_id}, {actor_id}
+    for _ in range(depth):
+        if not frontier or len(found) > MAX_AROUND:
+            break
+        step: set[str] = set()
+        ids = sorted(frontier)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            where, params = _where(since, until, [f"x.actor_id IN ({','.join('?' * len(chunk))})"])
+            step.update(r[0] for r in conn.execute(
+                "SELECT DISTINCT y.actor_id FROM event_actors AS x JOIN event_actors AS y "
+                "ON y.doc_hash = x.doc_hash AND y.event_id = x.event_id AND y.role <> x.role "
+                "JOIN events AS e ON e.doc_hash = x.doc_hash AND e.event_id = x.event_id "
+                "JOIN documents AS d ON d.hash = e.doc_hash" + where, [*chunk, *params]))
+        frontier = step - found
+        found |= step
+    return found
+
+
+def actor_network(store: Any, *, since: str | None = None, until: str | None = None,
+                  around: str | None = None, depth: int = 1) -> nx.MultiDiGraph:
     """The actor network of the stored events dated within ``since``..``until`` (inclusive,
-    ``YYYY-MM-DD``; None: open)."""
+    ``YYYY-MM-DD``; None: open). With ``around`` (an actor id), only the events between actors
+    at most ``depth`` links from it (``neighbourhood_ids``): the same edges among those actors
+    as in the whole network, and each node's ``events`` counts the events drawn."""
     conn = _conn(store)
     graph = nx.MultiDiGraph(name="newsgraph actor network", since=since or "", until=until or "")
-    where, params = _where(since, until)
+    extra: list[str] = []
+    extra_params: list[Any] = []
+    if around is not None:
+        ids = sorted(neighbourhood_ids(conn, around, depth, since=since, until=until))
+        if len(ids) <= MAX_AROUND:
+            marks = ",".join("?" * len(ids))
+            for role in ("actor", "recipient"):
+                extra.append("EXISTS (SELECT 1 FROM event_actors AS n WHERE n.doc_hash = e.doc_hash "
+                             f"AND n.event_id = e.event_id AND n.role = '{role}' AND n.actor_id IN ({marks}))")
+                extra_params.extend(ids)
+    where, params = _where(since, until, extra)
+    params = [*extra_params, *params]
     counts: dict[str, int] = {}
     for row in conn.execute(_EVENTS_SQL + where + " ORDER BY day, d.seq, e.event_id", params):
         (doc_hash, event_id, etype, mode, cameo, goldstein, quad, status, date, day, place,
