@@ -378,7 +378,7 @@ def test_network_date_range_and_timeline(db):
 def test_a_neighbourhood_network_has_the_same_edges_as_the_whole_networks(db):
     import networkx as nx
 
-    from newsgraph.network import actor_network, collapse, neighbourhood_ids
+    from newsgraph.network import actor_network, collapse, neighbourhood_ids, pair_network
     with Store(db, readonly=True) as store:
         whole = collapse(actor_network(store))
         for actor in whole.nodes:
@@ -389,6 +389,17 @@ def test_a_neighbourhood_network_has_the_same_edges_as_the_whole_networks(db):
                 expected = whole.subgraph(near)
                 assert set(drawn.edges) == set(expected.edges)
                 assert all(drawn[a][b]["events"] == expected[a][b]["events"] for a, b in drawn.edges)
+                pairs = pair_network(store, around=actor, depth=depth)
+                assert set(pairs.edges) == set(expected.edges)
+        # the pairs grouped in SQL are the collapsed event network, attribute for attribute
+        pairs = pair_network(store)
+        assert set(pairs.edges) == set(whole.edges)
+        for a, b in whole.edges:
+            for key in ("events", "cooperation", "conflict", "first", "last"):
+                assert pairs[a][b][key] == whole[a][b][key], (a, b, key)
+            assert abs(pairs[a][b]["goldstein"] - whole[a][b]["goldstein"]) < 1e-9
+        assert {n: d["events"] for n, d in pairs.nodes(data=True)} == {
+            n: d["events"] for n, d in whole.nodes(data=True) if n in pairs}
 
 
 def test_ftm_entities_validate_with_followthemoney(db, tmp_path):

@@ -241,7 +241,7 @@ def create_app(db_path: str | os.PathLike, *, allow_store: bool = True,
                                      since=since, until=until, limit=limit)
             n_events = _total(store, scoped)
             timeline = network.actor_timeline(store, actor_id, since=since, until=until)
-            graph = network.actor_network(store, since=since, until=until, around=actor_id, depth=depth)
+            graph = network.pair_network(store, since=since, until=until, around=actor_id, depth=depth)
         hood = _neighbourhood(graph, actor_id, depth)
         return {"actor": info,
                 "events": _page(evs, n_events, limit, 0),
@@ -298,11 +298,9 @@ def create_app(db_path: str | os.PathLike, *, allow_store: bool = True,
             if actor is not None and store.get_actor(actor) is None:
                 raise ApiError(404, "not_found", f"no stored actor {actor!r}",
                                f"search actors at {API_PREFIX}/actors?q=NAME")
-            graph = network.actor_network(store, since=since, until=until, around=actor, depth=depth)
+            graph = network.pair_network(store, since=since, until=until, around=actor, depth=depth)
         if actor is not None:
             graph = _neighbourhood(graph, actor, depth)
-        else:
-            graph = network.collapse(graph)
         return {"since": since, "until": until, "actor": actor, "depth": depth if actor else None,
                 **_graph_json(graph, limit=limit)}
 
@@ -406,11 +404,10 @@ def _analyze(db_path: str, fields: dict[str, Any], store: bool) -> dict[str, Any
     return {"analysis": obj, "stored": stored}
 
 
-def _neighbourhood(graph: nx.MultiDiGraph, actor_id: str, depth: int) -> nx.DiGraph:
-    collapsed = network.collapse(graph)
-    if actor_id not in collapsed:
+def _neighbourhood(graph: nx.DiGraph, actor_id: str, depth: int) -> nx.DiGraph:
+    if actor_id not in graph:
         return nx.DiGraph()
-    return nx.ego_graph(collapsed, actor_id, radius=depth, undirected=True)
+    return nx.ego_graph(graph, actor_id, radius=depth, undirected=True)
 
 
 def _graph_json(graph: nx.DiGraph, *, limit: int | None) -> dict[str, Any]:
