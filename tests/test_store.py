@@ -102,11 +102,13 @@ def raw(path: Path) -> sqlite3.Connection:
 
 def test_new_store_is_migrated_to_the_latest_version(db):
     with Store(db) as s:
-        assert s.schema_version == SCHEMA_VERSION == 3
+        assert s.schema_version == SCHEMA_VERSION == 4
     con = raw(db)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 3
-    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations")] == [1, 2, 3]
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4]
+    indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "claims_checkworthiness" in indexes
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"documents", "documents_fts", "actors", "mentions", "places", "place_mentions", "events",
             "event_actors", "claims", "signals", "runs", "skipped", "schema_migrations",

@@ -78,23 +78,28 @@ def query(store, what: str = "events", *, actor: str | None = None, recipient: s
 @dataclass
 class Refine:
     """Conditions over the result columns of a query's main statement (written ``q.<column>``,
-    with their ``params``), and, once the query ran, that statement unpaged (``statement``:
-    (sql, params), None when the query returned early), for counting or grouping its rows."""
+    with their ``params``), and, once the query ran, that statement unpaged and unordered
+    (``statement``: (sql, params), None when the query returned early), for counting or
+    grouping its rows."""
 
     where: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
     statement: tuple[str, list[Any]] | None = None
 
 
-def _page(store, sql: str, params: list[Any], paging) -> list[tuple]:
-    """The rows of one page of the main statement ``sql`` (which ends with its ORDER BY)."""
+def _page(store, sql: str, order: str, params: list[Any], paging) -> list[tuple]:
+    """The rows of one page of the main statement ``sql`` in the order ``order`` (its ORDER BY
+    clause); a ``Refine`` gets the statement unordered (to count or group its rows)."""
     limit, offset, refine = paging
+    ordered = f"{sql} {order}"
     if refine is not None:
         if refine.where:
-            sql = f"SELECT * FROM ({sql}) AS q WHERE " + " AND ".join(refine.where)
+            condition = " AND ".join(refine.where)
+            ordered = f"SELECT * FROM ({ordered}) AS q WHERE {condition}"
+            sql = f"SELECT * FROM ({sql}) AS q WHERE {condition}"
             params = [*params, *refine.params]
         refine.statement = (sql, list(params))
-    return store.select(sql + " LIMIT ? OFFSET ?", [*params, limit, offset])
+    return store.select(ordered + " LIMIT ? OFFSET ?", [*params, limit, offset])
 
 
 def _marks(values: list) -> str:
@@ -136,8 +141,8 @@ def _events(store, where, params, ids, type, status, outlet, since, until, place
     sql = ("SELECT e.id, e.type, e.quad, e.date_lo, e.date_hi, e.place_name, e.place_country, "
            "e.first_reported, e.n_reports, e.n_outlets, e.status, e.disagreements FROM corpus_events AS e"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY e.n_outlets DESC, e.n_reports DESC, e.date_lo, e.id")
-    rows = _page(store, sql, params, paging)
+)
+    rows = _page(store, sql, "ORDER BY e.n_outlets DESC, e.n_reports DESC, e.date_lo, e.id", params, paging)
     events = {r[0]: {"id": r[0], "type": r[1], "quad": r[2], "date": [r[3], r[4]], "place": r[5],
                      "place_country": r[6], "first_reported": r[7], "n_reports": r[8], "n_outlets": r[9],
                      "status": r[10], "disagreements": json.loads(r[11]), "outlets": [],
@@ -208,12 +213,12 @@ def _claims(store, where, params, ids, status, outlet, since, until, place, text
            "JOIN documents AS d ON d.hash = c.doc_hash "
            "LEFT JOIN claim_corroboration AS k ON k.doc_hash = c.doc_hash AND k.claim_id = c.claim_id"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY c.checkworthiness DESC, d.seq, c.start")
+)
     return [{"document": r[0], "doc_hash": r[1], "outlet": r[2], "published": r[3], "claim_id": r[4],
              "start": r[5], "end": r[6], "text": r[7], "speaker": {"kind": r[8], "name": r[9]},
              "kind": r[10], "checkworthiness": r[11], "corroboration": r[12], "independent": r[13] or 0,
              "supporting": json.loads(r[14] or "[]"), "contradicting": json.loads(r[15] or "[]")}
-            for r in _page(store, sql, params, paging)]
+            for r in _page(store, sql, "ORDER BY c.checkworthiness DESC, d.seq, c.start", params, paging)]
 
 
 def _documents(store, where, params, ids, type, outlet, since, until, place, text,
@@ -228,6 +233,7 @@ def _documents(store, where, params, ids, type, outlet, since, until, place, tex
            "(SELECT count(*) FROM events AS e WHERE e.doc_hash = d.hash), "
            "(SELECT count(*) FROM claims AS c WHERE c.doc_hash = d.hash) FROM documents AS d"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY d.published DESC, d.seq")
+)
     return [{"id": r[0], "hash": r[1], "outlet": r[2], "published": r[3], "title": r[4], "words": r[5],
-             "events": r[6], "claims": r[7]} for r in _page(store, sql, params, paging)]
+             "events": r[6], "claims": r[7]}
+            for r in _page(store, sql, "ORDER BY d.published DESC, d.seq", params, paging)]

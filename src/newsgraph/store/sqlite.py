@@ -358,11 +358,16 @@ CREATE INDEX events_doc_evidence ON events(doc_hash, evidence_start);
 CREATE INDEX documents_published_seq ON documents(published, seq);
 """
 
+_V4 = """
+CREATE INDEX claims_checkworthiness ON claims(checkworthiness DESC);
+"""
+
 # Append only: never edit a migration that has been released; add the next one.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: documents + FTS5, actors, places, events, claims, signals, runs", _V1),
     Migration(2, "known narratives: narratives with title vectors, claim->narrative links", _V2),
     Migration(3, "corpus events with their reports and merge reasons, claim corroboration", _V3),
+    Migration(4, "claims by check-worthiness (the triage order of query and the API)", _V4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
