@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_query import PTC, clones  # noqa: E402
+from bench_query import PTC, store_clones  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from newsgraph import corpus  # noqa: E402
@@ -41,14 +41,7 @@ def build(path: Path, documents: int, articles: int, seed: int) -> None:
             if not isinstance(d, Skipped))
     analyses = [a.to_dict() for a in analyze_documents(docs) if not isinstance(a, Skipped)]
     with Store(path) as store:
-        batch = []
-        for obj in clones(analyses, documents, random.Random(seed)):
-            batch.append(obj)
-            if len(batch) == 500:
-                store.add_analyses(batch)
-                batch = []
-        if batch:
-            store.add_analyses(batch)
+        store_clones(store, analyses, documents, random.Random(seed))
         corpus.build(store, claims=False)
         counts = store.counts()
     print(f"store: {counts['documents']:,} documents, {counts['events']:,} events, "

@@ -61,6 +61,18 @@ def clones(analyses: list[dict], n: int, rng: random.Random):
         yield obj
 
 
+def store_clones(store, analyses: list[dict], n: int, rng: random.Random, batch: int = 500) -> None:
+    """Store ``n`` clones of ``analyses`` (see ``clones``), ``batch`` per transaction."""
+    pending = []
+    for obj in clones(analyses, n, rng):
+        pending.append(obj)
+        if len(pending) == batch:
+            store.add_analyses(pending)
+            pending = []
+    if pending:
+        store.add_analyses(pending)
+
+
 def timed(fn, repeat: int = 5) -> tuple[float, int]:
     times, rows = [], 0
     for _ in range(repeat):
@@ -88,14 +100,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.db")
         t = time.perf_counter()
-        batch = []
-        for obj in clones(analyses, args.documents, rng):
-            batch.append(obj)
-            if len(batch) == 500:
-                store.add_analyses(batch)
-                batch = []
-        if batch:
-            store.add_analyses(batch)
+        store_clones(store, analyses, args.documents, rng)
         counts = store.counts()
         print(f"stored {counts['documents']:,} documents, {counts['events']:,} events, "
               f"{counts['claims']:,} claims in {time.perf_counter() - t:.1f} s")

@@ -29,5 +29,20 @@ def valid():
     return check
 
 
+def fake_encode(texts):
+    """A bag-of-words stand-in for the sentence encoder: cosine is word overlap, so tests of
+    the corpus build control similarity exactly (and run without the model)."""
+    import numpy as np
+
+    from newsgraph.corpus import _norm
+    vocab = sorted({w for t in texts for w in _norm(t).split()})
+    index = {w: i for i, w in enumerate(vocab)}
+    out = np.zeros((len(texts), max(1, len(vocab))), dtype=np.float32)
+    for row, t in enumerate(texts):
+        for w in _norm(t).split():
+            out[row, index[w]] = 1.0
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
 def needs_shared(path: Path):
     return pytest.mark.skipif(not path.exists(), reason=f"shared data not present: {path}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -13,6 +12,8 @@ from newsgraph.api import create_app
 from newsgraph.model import SCHEMA_ID
 from newsgraph.query import query
 from newsgraph.store import Store
+
+from conftest import fake_encode
 
 V1 = "/api/v1"
 
@@ -84,17 +85,6 @@ def talks(doc_id, outlet, published):
         "type": "CONSULT", "actor": ["country:RUS"], "recipient": ["country:UKR"], "date": "2024-04-10",
         "place": "Istanbul", "country": "TUR", "evidence": TALKS, "quad": 1, "goldstein": 4.0}],
         claims=[{"text": "The exchange will free 200 prisoners", "cw": 0.9, "kind": "fact"}])
-
-
-def fake_encode(texts):
-    """Bag of words: cosine is word overlap (as in tests/test_corpus.py)."""
-    vocab = sorted({w for t in texts for w in corpus._norm(t).split()})
-    index = {w: i for i, w in enumerate(vocab)}
-    out = np.zeros((len(texts), max(1, len(vocab))), dtype=np.float32)
-    for row, t in enumerate(texts):
-        for w in corpus._norm(t).split():
-            out[row, index[w]] = 1.0
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 
 from newsgraph import corpus
@@ -17,7 +16,7 @@ from newsgraph.model import SCHEMA_ID
 from newsgraph.query import query
 from newsgraph.store import Store
 
-from conftest import SAMPLES
+from conftest import SAMPLES, fake_encode
 
 ACTORS = {
     "org:taliban": ("Taliban", "AFGINS", "AFG", "INS", "group"),
@@ -73,17 +72,6 @@ def article(doc_id, outlet, published, text, events=(), claims=()):
                          "published": published, "language": "en", "origin": None, "text": text},
             "boilerplate": [], "actors": list(actors.values()), "places": list(places.values()),
             "events": evs, "claims": cls, "signals": [], "source_reliability": None, "extractors": {}}
-
-
-def fake_encode(texts):
-    """A bag-of-words encoder: cosine is word overlap, so tests control similarity exactly."""
-    vocab = sorted({w for t in texts for w in corpus._norm(t).split()})
-    index = {w: i for i, w in enumerate(vocab)}
-    out = np.zeros((len(texts), max(1, len(vocab))), dtype=np.float32)
-    for row, t in enumerate(texts):
-        for w in corpus._norm(t).split():
-            out[row, index[w]] = 1.0
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
 def store_of(tmp_path, *analyses, **build_options):
