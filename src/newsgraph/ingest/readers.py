@@ -1,4 +1,4 @@
-"""Inputs -> Documents: files, directories, JSON Lines, JSON and standard input.
+"""Inputs -> Documents: files, directories, JSON Lines, JSON, WARC archives and standard input.
 
 Every input that cannot become a Document becomes a ``Skipped(origin, code,
 reason)`` and the batch goes on; nothing raises out of the iterator.
@@ -20,6 +20,7 @@ from .decode import SNIFF_BYTES, binary_reason, declared_charset, decode
 from .documents import build_from_html, build_from_text
 from .language import LanguageGuess
 from .meta import Meta, clean_outlet, normalize_date
+from .warc import Page, is_warc, looks_like_warc, open_warc, pages
 
 STDIN = "<stdin>"
 EXTENSIONS = {
@@ -146,7 +147,14 @@ class Reader:
                 if kind == "jsonl":
                     yield from self.jsonl(handle, path)
                     return
+                if is_warc(path):
+                    yield from self.warc(handle, path)
+                    return
                 head = handle.read(SNIFF_BYTES)
+                if kind is None and looks_like_warc(head):
+                    handle.seek(0)
+                    yield from self.warc(handle, path)
+                    return
                 if kind is None:
                     reason = binary_reason(head)
                     if reason:
@@ -192,6 +200,29 @@ class Reader:
         if self.o.check_language and guess.foreign:
             return Skipped(origin, "language", guess.reason)
         return document
+
+    # ------------------------------------------------------------ WARC
+
+    def warc(self, handle: BinaryIO, path: str) -> Iterator[Document | Skipped]:
+        """The HTML pages of a WARC archive, streamed record by record (newsgraph.ingest.warc)."""
+        for item in pages(open_warc(handle), path, self.o.max_bytes):
+            if isinstance(item, Page):
+                yield self.page(item)
+            else:
+                yield Skipped(item.origin, item.code, item.reason)
+
+    def page(self, page: Page) -> Document | Skipped:
+        """One archived HTML page; the crawl date stands in for a publication date the page
+        and the options lack."""
+        crawled = normalize_date(page.crawled[:10]) if page.crawled else None
+        try:
+            text, _ = decode(page.html, declared=page.charset or declared_charset(page.html))
+            document, guess = build_from_html(text, given=Meta(url=page.url),
+                                              fallback=self.o.fallback.over(Meta(date=crawled)),
+                                              origin=page.origin)
+        except NewsgraphError as exc:
+            return Skipped(page.origin, exc.code, exc.message)
+        return self._language_checked(document, guess, page.origin)
 
     # ------------------------------------------------------------ records
 
