@@ -267,3 +267,233 @@ def test_more_ways_to_attribute_to_no_one_in_particular(nlp, valid, text, cue, c
     _, claims = claims_of(nlp, valid, text)
     c = one(claims, cue=cue)
     assert c["speaker"]["kind"] == "unnamed" and c["text"] == claim
+
+
+# ---------------------------------------------------------------- claims/0.4: real-text attribution
+
+def test_two_single_marks_typed_for_a_double_one_quote(nlp, valid):
+    _, claims = claims_of(nlp, valid, "At 9:40 p.m., a neighbour could be heard yelling, "
+                                      "\u2018\u2018Get out of the house right now.\u2019\u2019")
+    c = one(claims, cue="yelling")
+    assert c["speaker"]["kind"] == "unnamed" and c["speaker"]["name"] == "a neighbour"
+    assert c["text"] == "Get out of the house right now"
+
+
+@pytest.mark.parametrize("text,cue,name,claim", [
+    ("The mayor of Rivertown was quoted as saying that the bridge would reopen in June.", "saying",
+     "The mayor of Rivertown", "the bridge would reopen in June"),
+    ("A man who was shouting could be heard saying, \u201cNobody is allowed in here tonight.\u201d", "saying",
+     "A man", "Nobody is allowed in here tonight"),
+])
+def test_the_one_quoted_or_heard_in_a_passive_is_the_speaker(nlp, valid, text, cue, name, claim):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue=cue)
+    assert c["speaker"]["kind"] == "unnamed" and c["speaker"]["name"].startswith(name)
+    assert c["text"] == claim
+    assert [x["speaker"]["kind"] for x in claims if x["text"] != claim] == []   # the frame asserts nothing
+
+
+def test_a_quotation_whose_next_paragraph_forgot_to_reopen_it_closes_there(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Among the guests was Pedro Alves, who had not been out in years.\n"
+                                      "\"This street was a front line for a long time.\n"
+                                      "A shell could have landed here at any moment,\" the 31-year-old said, "
+                                      "looking at the square.")
+    said = [c for c in claims if c["cue"] == "said"]   # the whole quotation, and its first sentence
+    assert {(c["speaker"]["kind"], c["speaker"]["name"]) for c in said} == {("person", "Pedro Alves")}
+    assert max(c["text"] for c in said) == ("This street was a front line for a long time.\n"
+                                            "A shell could have landed here at any moment")
+
+
+def test_a_participle_before_the_verb_is_not_what_it_reports(nlp, valid):
+    _, claims = claims_of(nlp, valid, "In her address broadcast just before midnight, Chancellor Angela Merkel "
+                                      "called on Germans to stay at home over the holidays.")
+    c = one(claims, cue="called on")
+    assert c["speaker"]["name"] == "Angela Merkel" and c["text"] == "Germans to stay at home over the holidays"
+
+
+def test_conjoined_speakers_each_say_it(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Angela Merkel and Emmanuel Macron said the treaty had to be renegotiated.")
+    said = [c for c in claims if c["cue"] == "said"]
+    assert sorted(c["speaker"]["name"] for c in said) == ["Angela Merkel", "Emmanuel Macron"]
+    assert {c["text"] for c in said} == {"the treaty had to be renegotiated"}
+
+
+def test_a_persons_office_is_an_organisation(nlp, valid):
+    _, claims = claims_of(nlp, valid, "President Emmanuel Macron's office said the visit would go ahead.")
+    c = one(claims, cue="said")
+    assert c["speaker"] == {"kind": "organization", "name": "President Emmanuel Macron's office", "actor": None}
+
+
+@pytest.mark.parametrize("text,cue,kind,name,claim", [
+    ("Inspectors had visited the farm twice before the fire, but no charges were filed, court records from "
+     "the county show.", "show", "unnamed", "court records from the county",
+     "Inspectors had visited the farm twice before the fire, but no charges were filed"),
+    ("Reuters Source: The carmaker will cut 500 jobs at its plant next month.", ":", "unnamed", "Reuters Source",
+     "The carmaker will cut 500 jobs at its plant next month"),
+])
+def test_postposed_and_colon_sources(nlp, valid, text, cue, kind, name, claim):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue=cue)
+    assert (c["speaker"]["kind"], c["speaker"]["name"], c["text"]) == (kind, name, claim)
+
+
+def test_a_quotation_after_said_and_a_colon_is_the_speakers(nlp, valid):
+    _, claims = claims_of(nlp, valid, "The minister addressed the chamber on Friday. Angela Merkel said:\n"
+                                      "\"The reform is finished. Nobody in the cabinet supports it.\n"
+                                      "\"We will start again in the autumn.\"")
+    c = one(claims, cue="said")
+    assert c["speaker"]["name"] == "Angela Merkel"
+    assert c["text"].startswith("The reform is finished") and c["text"].endswith("in the autumn")
+    assert [x["text"] for x in claims if x["speaker"]["kind"] == "author"] == ["The minister addressed the chamber on Friday"]
+
+
+def test_the_sentence_after_said_and_a_colon_is_the_speakers(nlp, valid):
+    _, claims = claims_of(nlp, valid, "The statement was issued late on Sunday. The interior ministry said:\n"
+                                      "The border will stay closed until further notice.")
+    c = one(claims, cue="said")
+    assert c["speaker"]["kind"] == "organization"
+    assert c["text"] == "The border will stay closed until further notice"
+
+
+def test_an_inference_from_this_is_the_authors(nlp, valid):
+    _, claims = claims_of(nlp, valid, "This wording suggests that the inquiry is far from over.", outlet="The Example Post")
+    assert [(c["speaker"]["kind"], c["cue"]) for c in claims] == [("author", None)]
+
+
+def test_a_negated_stance_on_an_object_takes_no_stance(nlp, valid):
+    _, claims = claims_of(nlp, valid, "The prosecutor is not recommending any further charges in the case.")
+    assert [(c["speaker"]["kind"], c["cue"]) for c in claims] == [("author", None)]
+
+
+@pytest.mark.parametrize("text,kind,name", [
+    ("\"The vote was rigged from the start,\" said one protester, who gave only his first name.", "unnamed",
+     "one protester"),
+    ("A woman's voice could be heard yelling, \u201cThere is a fire on the second floor.\u201d", "unnamed",
+     "A woman's voice"),
+])
+def test_numbered_and_indefinitely_owned_sources_are_unnamed(nlp, valid, text, kind, name):
+    _, claims = claims_of(nlp, valid, text)
+    c = next(c for c in claims if c["speaker"]["kind"] != "author")
+    assert c["speaker"]["kind"] == kind and c["speaker"]["name"].startswith(name)
+
+
+def test_a_first_person_quotation_of_an_unresolved_name_is_a_persons(nlp, valid):
+    _, claims = claims_of(nlp, valid, "'In my view the whole process was a farce from start to finish,' "
+                                      "O'Halloran said.")
+    c = one(claims, cue="said")
+    assert (c["speaker"]["kind"], c["speaker"]["name"]) == ("person", "O'Halloran")
+
+
+def test_a_conditional_before_the_main_clause_is_still_asserted(nlp, valid):
+    _, claims = claims_of(nlp, valid, "\"If the ministry is hiding evidence, the public deserves to know,\" "
+                                      "said Sen. Laura Kim, a member of the budget committee.")
+    c = one(claims, cue="said")
+    assert c["speaker"]["name"] == "Laura Kim"
+    assert c["text"] == "If the ministry is hiding evidence, the public deserves to know"
+
+
+def test_what_a_stance_verb_welcomes_something_as_is_an_opinion(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Chancellor Angela Merkel welcomed the agreement in a statement as "
+                                      "\u201ca step toward lasting peace.\u201d")
+    c = one(claims, cue="welcomed")
+    assert c["text"] == "a step toward lasting peace" and c["kind"] == "opinion"
+
+
+def test_a_multi_line_tweet_above_a_picture_link_is_one_claim_of_its_account(nlp, valid):
+    text = ("You can read the full letter below:\n"
+            "The inspector general has confirmed the end of the audit.\n"
+            "We look forward to reading the full report.\n"
+            "pic.twitter.com/AbCdEf123\n"
+            "\u2014 (((Rep. Jane Doe))) (@RepJaneDoe) March 22, 2019\n"
+            "The committee meets again on Monday.")
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue="\u2014")
+    assert c["speaker"]["kind"] == "person" and c["speaker"]["name"] in ("Rep. Jane Doe", "Jane Doe")
+    assert c["text"] == ("The inspector general has confirmed the end of the audit.\n"
+                         "We look forward to reading the full report")
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Parliament should call a new referendum before the summer.", "opinion"),
+    ("I believe the committee made the wrong choice.", "opinion"),
+    ("Parliament will call a new referendum before the summer.", "prediction"),
+    ("Parliament called a new referendum on Monday.", "fact"),
+])
+def test_normative_modals_and_first_person_stance_are_opinion(nlp, valid, text, kind):
+    _, claims = claims_of(nlp, valid, text)
+    assert [c["kind"] for c in claims] == [kind]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("The spokesperson, Dr Sergei Lavrov, said that the talks would not resume.", "Sergey Lavrov"),
+    ("Germany's special envoy for Ukraine, Angela Merkel, said the ceasefire had broken down.", "Angela Merkel"),
+])
+def test_a_role_in_apposition_to_a_name_is_that_persons(nlp, valid, text, name):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue="said")
+    assert (c["speaker"]["kind"], c["speaker"]["name"]) == ("person", name)
+
+
+def test_each_side_of_a_semicolon_reports_its_own_clause(nlp, valid):
+    _, claims = claims_of(nlp, valid, "The union said the strike had closed every port; the government says "
+                                      "most ports stayed open.")
+    said, says = one(claims, cue="said"), one(claims, cue="says")
+    assert (said["speaker"]["name"], said["text"]) == ("The union", "the strike had closed every port")
+    assert (says["speaker"]["name"], says["text"]) == ("the government", "most ports stayed open")
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("According to a statement from the interior ministry, the border will remain closed until May.",
+     "according to"),
+    ("A statement from the interior ministry said the border would remain closed until May.", "said"),
+])
+def test_a_statement_from_a_body_is_the_bodys(nlp, valid, text, cue):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue=cue)
+    assert (c["speaker"]["kind"], c["speaker"]["name"]) == ("organization", "the interior ministry")
+
+
+def test_a_definite_role_no_one_was_named_for_is_an_unnamed_person(nlp, valid):
+    _, claims = claims_of(nlp, valid, "The former chairman of the committee, who left office in May, said "
+                                      "the vote was rigged.")
+    c = one(claims, cue="said")
+    assert c["speaker"]["kind"] == "unnamed" and c["speaker"]["name"].startswith("The former chairman of the committee")
+
+
+def test_he_after_a_sentence_about_another_person_is_that_person(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Sergei Lavrov said the plan had failed. Later, Angela Merkel spoke to "
+                                      "reporters in the capital. \"The plan has worked,\" she said.")
+    c = one(claims, text="The plan has worked")
+    assert c["speaker"]["name"] == "Angela Merkel"
+
+
+def test_a_name_inside_a_quotation_does_not_become_the_next_she(nlp, valid):
+    _, claims = claims_of(nlp, valid, "\"The plan has failed,\" Angela Merkel said. \"Sergei Lavrov promised "
+                                      "us a deal. He broke his word,\" she added.")
+    c = one(claims, cue="added")
+    assert c["speaker"]["name"] == "Angela Merkel"
+
+
+def test_said_in_a_filing_that_reports_the_clause_the_parser_hung_on_the_filing(nlp, valid):
+    _, claims = claims_of(nlp, valid, "The company said in a filing that profits had fallen.")
+    c = one(claims, cue="said")
+    assert c["text"] == "profits had fallen"
+
+
+@pytest.mark.parametrize("text,cue,name", [
+    ("Amnesty International released a report on Monday. The group said the prisoners had been tortured.",
+     "said", "Amnesty International"),
+    ("The interior ministry issued a statement on Monday. It said the border would stay closed.",
+     "said", "The interior ministry"),
+])
+def test_the_group_or_it_is_the_body_the_story_named_before(nlp, valid, text, cue, name):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue=cue)
+    assert (c["speaker"]["kind"], c["speaker"]["name"]) == ("organization", name)
+
+
+def test_a_quotation_paragraph_after_a_named_speakers_indirect_speech_is_theirs(nlp, valid):
+    _, claims = claims_of(nlp, valid, "Angela Merkel said the reform was dead.\n"
+                                      "\"Nobody in the cabinet supports it any more. We will start again in the autumn.\"\n"
+                                      "The chamber adjourned at noon.")
+    assert [(c["speaker"]["kind"], c["cue"]) for c in claims] == [("person", "said")] * 3 + [("author", None)]
