@@ -258,6 +258,112 @@ def test_timeline_counts_events_per_period(client):
     assert ok(client.get(f"{V1}/timeline", params={"actor": "nobody"}))["items"] == []
 
 
+# --- events facets and places (the UI's events list and map) --------------------------------------
+
+def test_events_have_no_facets_unless_asked(client):
+    assert "facets" not in ok(client.get(f"{V1}/events"))
+
+
+def test_event_facets_over_every_corpus_event(client):
+    facets = ok(client.get(f"{V1}/events", params={"facets": "true", "limit": 1}))["facets"]
+    assert facets == {
+        "type": [{"value": "ASSAULT", "label": "ASSAULT", "count": 1},
+                 {"value": "CONSULT", "label": "CONSULT", "count": 1}],
+        "status": [{"value": "asserted", "label": "asserted", "count": 2}],
+        "outlet": [{"value": v, "label": v, "count": 1}
+                   for v in ("Kabul Times", "Kyiv Post", "Pajhwok", "TASS", "Tolo")],
+        "actor": [{"value": "country:RUS", "label": "Russia", "count": 1},
+                  {"value": "org:taliban", "label": "Taliban", "count": 1}],
+        "recipient": [{"value": "cameo:AFGCOP", "label": "Afghan police", "count": 1},
+                      {"value": "country:UKR", "label": "Ukraine", "count": 1}],
+        "month": [{"value": "2024-03", "label": "2024-03", "count": 1},
+                  {"value": "2024-04", "label": "2024-04", "count": 1}]}
+    # a filter every event passes counts the same as the stored facets of the whole corpus
+    assert ok(client.get(f"{V1}/events", params={"facets": "true", "min_reports": 1}))["facets"] == facets
+
+
+def test_event_facets_follow_the_filters(client):
+    body = ok(client.get(f"{V1}/events", params={"facets": "true", "type": "consult"}))
+    facets = body["facets"]
+    assert body["total"] == 1 and [f["value"] for f in facets["type"]] == ["CONSULT"]
+    assert [(f["value"], f["count"]) for f in facets["outlet"]] == [("Kyiv Post", 1), ("TASS", 1)]
+    assert facets["actor"] == [{"value": "country:RUS", "label": "Russia", "count": 1}]
+    assert facets["month"] == [{"value": "2024-04", "label": "2024-04", "count": 1}]
+    empty = ok(client.get(f"{V1}/events", params={"facets": "true", "actor": "nobody"}))
+    assert empty["total"] == 0 and empty["facets"] == {k: [] for k in (
+        "type", "status", "outlet", "actor", "recipient", "month")}
+
+
+def _placed(text_place, country, lat=None, lon=None, **kw):
+    obj = attack(**kw)
+    obj["events"][0]["place"] = {"name": text_place, "country": country, "lat": lat, "lon": lon}
+    return obj
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """Reports of one attack that disagree on its status, a country-wide meeting, an event
+    with no place."""
+    path = tmp_path_factory.mktemp("mixed") / "mixed.db"
+    accusation = "Russia accused Ukraine of shelling the border."
+    talks_tr = talks("m3", "Kyiv Post", "2024-04-10")
+    talks_tr["events"][0]["place"] = {"name": "Turkey", "country": "TUR", "lat": None, "lon": None}
+    alleged = _placed("Ghazni", "AFG", 33.55, 68.42, doc_id="m2", outlet="Pajhwok", published="2024-03-05")
+    alleged["events"][0]["status"] = "alleged"
+    with Store(path) as store:
+        store.add_analyses([
+            _placed("Ghazni", "AFG", 33.55, 68.42, doc_id="m1", outlet="Kabul Times", published="2024-03-04"),
+            alleged, talks_tr,
+            article("m4", "TASS", "2024-05-02", accusation, events=[{
+                "type": "ACCUSE", "actor": ["country:RUS"], "recipient": ["country:UKR"],
+                "date": "2024-05-01", "evidence": accusation}])])
+        corpus.build(store, encode=fake_encode)
+    with TestClient(create_app(path, allow_store=False)) as c:
+        yield c
+
+
+def test_status_facet_counts_events_with_a_report_of_that_status(mixed):
+    facets = ok(mixed.get(f"{V1}/events", params={"facets": "true"}))["facets"]
+    assert [(f["value"], f["count"]) for f in facets["status"]] == [("asserted", 3), ("alleged", 1)]
+    body = ok(mixed.get(f"{V1}/events", params={"facets": "true", "status": "alleged"}))
+    assert [e["type"] for e in body["items"]] == ["ASSAULT"]
+    assert [(f["value"], f["count"]) for f in body["facets"]["status"]] == [("alleged", 1), ("asserted", 1)]
+
+
+def test_places_group_corpus_events_for_the_map(mixed):
+    body = ok(mixed.get(f"{V1}/places"))
+    assert body == {"items": [
+        {"place": "Ghazni", "country": "AFG", "lat": 33.55, "lon": 68.42, "events": 1, "reports": 2},
+        {"place": "Turkey", "country": "TUR", "lat": None, "lon": None, "events": 1, "reports": 1}],
+        "total": 2, "limit": 1000, "offset": 0, "unplaced": 1}
+    body = ok(mixed.get(f"{V1}/places", params={"type": "ASSAULT"}))
+    assert [p["place"] for p in body["items"]] == ["Ghazni"] and body["unplaced"] == 0
+    body = ok(mixed.get(f"{V1}/places", params={"actor": "Russia", "since": "2024-05-01"}))
+    assert body["items"] == [] and body["total"] == 0 and body["unplaced"] == 1
+    body = ok(mixed.get(f"{V1}/places", params={"limit": 1, "offset": 1}))
+    assert [p["place"] for p in body["items"]] == ["Turkey"] and body["total"] == 2
+    assert ok(mixed.get(f"{V1}/places", params={"actor": "nobody"}))["unplaced"] == 0
+    assert_error(mixed.get(f"{V1}/places", params={"limit": 5001}), 422, "bad_option")
+    assert f"{V1}/places" in ok(mixed.get(f"{V1}/openapi.json"))["paths"]
+
+
+def test_actor_timeline_is_one_page_with_its_total(mixed):
+    body = ok(mixed.get(f"{V1}/actors/country:RUS", params={"limit": 1}))
+    assert body["timeline"]["total"] == 2 and body["timeline"]["limit"] == 1
+    assert [(e["type"], e["date"]) for e in body["timeline"]["items"]] == [("CONSULT", "2024-04-10")]
+    whole = ok(mixed.get(f"{V1}/actors/country:RUS"))["timeline"]["items"]
+    assert [e["type"] for e in whole] == ["CONSULT", "ACCUSE"]
+
+
+def test_network_of_a_date_range_counts_the_events_in_it(mixed):
+    body = ok(mixed.get(f"{V1}/network", params={"since": "2024-05-01", "until": "2024-05-31"}))
+    assert [(e["source"], e["target"], e["events"]) for e in body["edges"]] == [
+        ("country:RUS", "country:UKR", 1)]
+    assert {n["id"]: n["events"] for n in body["nodes"]} == {"country:RUS": 1, "country:UKR": 1}
+    whole = ok(mixed.get(f"{V1}/network"))
+    assert {n["id"]: n["events"] for n in whole["nodes"]}["country:RUS"] == 2
+
+
 # --- actors and network ---------------------------------------------------------------------------
 
 def test_actor_list_is_searchable_with_counts(client):
@@ -324,6 +430,14 @@ def test_claim_filters(client, params, n):
         assert body["total"] == n
     if "status" in params:
         assert all(c["corroboration"] == "corroborated" for c in body["items"])
+
+
+def test_claim_status_filter_is_the_corroboration_of_each_claim(client):
+    every = ok(client.get(f"{V1}/claims"))["items"]
+    for status in ("corroborated", "contested", "unverified"):
+        body = ok(client.get(f"{V1}/claims", params={"status": status}))
+        assert body["items"] == [c for c in every if c["corroboration"] == status]
+        assert body["total"] == len(body["items"])
 
 
 def test_claims_paging_keeps_the_order(client):

@@ -102,13 +102,14 @@ def raw(path: Path) -> sqlite3.Connection:
 
 def test_new_store_is_migrated_to_the_latest_version(db):
     with Store(db) as s:
-        assert s.schema_version == SCHEMA_VERSION == 4
+        assert s.schema_version == SCHEMA_VERSION == 5
     con = raw(db)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 4
-    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4]
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5]
     indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "claims_checkworthiness" in indexes
+    assert {"claims_checkworthiness", "events_day", "actors_by_events", "event_actors_by_actor",
+            "event_actors_by_event"} <= indexes
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"documents", "documents_fts", "actors", "mentions", "places", "place_mentions", "events",
             "event_actors", "claims", "signals", "runs", "skipped", "schema_migrations",
@@ -278,9 +279,9 @@ def test_events_claims_and_signals_become_rows(store):
     con = store._conn
     assert con.execute("SELECT * FROM events ORDER BY event_id").fetchall() == [
         (h, "e1", "ACCUSE", None, "112", -2.0, 3, "alleged", "2024-05-06", "Donetsk", "UKR", 48.0,
-         37.8, 0, 39, "Moscow accused Kyiv of shelling Donetsk", 0.8, "c1"),
+         37.8, 0, 39, "Moscow accused Kyiv of shelling Donetsk", 0.8, "c1", "2024-05-06"),
         (h, "e2", "ASSAULT", "artillery", "195", -10.0, 4, "alleged", None, None, None, None, None,
-         23, 39, "shelling Donetsk", 0.5, "c1")]
+         23, 39, "shelling Donetsk", 0.5, "c1", "2024-05-01")]   # day: no date -> publication
     assert con.execute("SELECT event_id, actor_id, role FROM event_actors ORDER BY event_id, role").fetchall() == [
         ("e1", "actor:RUSGOV", "actor"), ("e1", "actor:UKRGOV", "recipient"),
         ("e2", "actor:UKRGOV", "actor")]
@@ -634,3 +635,144 @@ def test_generic_agents_are_left_out_of_the_top_actors(store):
     s = store.summary(top=10)
     assert s["actors"] == 2
     assert [a["id"] for a in s["top_actors"]] == ["actor:UKRGOV"]
+
+
+# --- schema 5: stored days, actor counts, network pairs, corpus facets -------------------------
+
+def test_event_day_in_python_is_the_sql_rule_of_the_migration():
+    con = sqlite3.connect(":memory:")
+    rule = "SELECT " + store_sqlite._DAY_SQL.format(date="?1", published="?2")
+    dates = [None, "2024-05-06", "2024-05", "2024", "2023", "2023-02", "May 2024", "2024-5", "",
+             "2024-05-06T10:00", "20245", "２０２４"]
+    published = [None, "2024-05-03", "2024-05-03T08:00:00Z", "2023-12-31", "2023-02-11", ""]
+    for d in dates:
+        for p in published:
+            assert store_sqlite.event_day(d, p) == con.execute(rule, (d, p)).fetchone()[0], (d, p)
+    assert store_sqlite.event_day("2024-05", "2024-05-03") == "2024-05-03"
+    assert store_sqlite.event_day("2024-05", "2024-06-01") == "2024-05-01"
+    assert store_sqlite.event_day("2023", "2024-06-01") == "2023-01-01"
+    assert store_sqlite.event_day(None, "2024-06-01") == "2024-06-01"
+
+
+def _schema_5_documents() -> list[list[dict]]:
+    """Three batches. The UN is named by an event of batch 0 but listed as an actor (mentioned)
+    only in batch 1; batch 2 adds events to known actors."""
+    def event(eid, actor, recipient, date, quad=3, goldstein=-2.0, text="Moscow accused Kyiv"):
+        return lambda t: Event(id=eid, type="ACCUSE", mode=None, cameo="112", goldstein=goldstein,
+                               quad=quad, actor=actor, recipient=recipient, status="asserted",
+                               source_claim=None, date=date, place=None, evidence=span(t, text),
+                               confidence=0.8)
+    un_text = "Report {i}: the UN said Moscow accused Kyiv of shelling Donetsk."
+    return [
+        [make_analysis(0, published="2024-05-03", events=(
+            event("e1", ("actor:RUSGOV",), ("actor:UKRGOV", "actor:IGOUNO"), "2024-05"),
+            event("e2", ("actor:UKRGOV",), ("actor:RUSGOV",), "2024-05-06", quad=1, goldstein=3.0,
+                  text="Kyiv denied it"))),
+         make_analysis(1, published="2024-06-01", events=(
+             event("e1", ("actor:RUSGOV",), ("actor:RUSGOV",), None),))],
+        [make_analysis(2, text=un_text.format(i=2), actors=(RUS, UKR, UN), published="2024-06-02",
+                       events=(event("e1", ("actor:IGOUNO",), (), "2023"),))],
+        [make_analysis(3, published="2024-06-03", events=(
+            event("e1", ("actor:RUSGOV",), ("actor:UKRGOV",), "2024-06-03", quad=4, goldstein=-10.0),)),
+         make_analysis(4, published=None)],
+    ]
+
+
+_DERIVED = {
+    "day": "SELECT d.id, e.event_id, e.day FROM events AS e JOIN documents AS d ON d.hash = e.doc_hash "
+           "ORDER BY 1, 2",
+    "actors": "SELECT id, n_events, n_documents FROM actors ORDER BY id",
+    "pairs": "SELECT d.id, p.event_id, p.actor_id, p.recipient_id, p.day, p.quad, p.goldstein "
+             "FROM event_pairs AS p JOIN documents AS d ON d.hash = p.doc_hash ORDER BY 1, 2, 3, 4",
+    "actor_days": "SELECT actor_id, day, events FROM actor_days ORDER BY 1, 2",
+    "terms": "SELECT x.corpus_event_id, t.facet, t.value FROM corpus_event_terms AS x "
+             "JOIN corpus_terms AS t ON t.id = x.term ORDER BY 1, 2, 3",
+    "facets": "SELECT facet, value, events FROM corpus_terms ORDER BY 1, 2",
+}
+
+
+def _derived(path: Path) -> dict[str, list[tuple]]:
+    con = raw(path)
+    return {name: con.execute(sql).fetchall() for name, sql in _DERIVED.items()}
+
+
+def _downgrade_to_4(path: Path) -> None:
+    """Undo migration 5 by hand: the store a schema-4 newsgraph left, with the same rows."""
+    con = raw(path)
+    con.executescript("""
+        BEGIN;
+        DROP TABLE event_pairs; DROP TABLE actor_days; DROP TABLE corpus_event_terms;
+        DROP TABLE corpus_terms;
+        DROP INDEX events_day; DROP INDEX events_place; DROP INDEX events_doc_type;
+        DROP INDEX actors_by_events;
+        DROP INDEX corpus_events_order; DROP INDEX event_actors_by_actor; DROP INDEX event_actors_by_event;
+        CREATE INDEX event_actors_event ON event_actors(doc_hash, event_id);
+        CREATE INDEX event_actors_actor ON event_actors(actor_id, role);
+        ALTER TABLE events DROP COLUMN day;
+        ALTER TABLE actors DROP COLUMN n_events; ALTER TABLE actors DROP COLUMN n_documents;
+        DELETE FROM schema_migrations WHERE version = 5;
+        PRAGMA user_version = 4;
+        COMMIT;
+    """)
+    con.close()
+
+
+def _shape(path: Path) -> tuple:
+    con = raw(path)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return (tables, {t: [r[1:3] for r in con.execute(f"PRAGMA table_info({t})")] for t in tables},
+            sorted(con.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' "
+                               "AND sql IS NOT NULL")))
+
+
+def test_add_analyses_keeps_the_schema_5_rows(store):
+    from newsgraph import corpus
+    for batch in _schema_5_documents():
+        store.add_analyses(batch)
+    corpus.build(store, claims=False)
+    got = _derived(Path(store.path))
+    assert got["day"] == [("doc-0", "e1", "2024-05-03"), ("doc-0", "e2", "2024-05-06"),
+                          ("doc-1", "e1", "2024-06-01"), ("doc-2", "e1", "2023-01-01"),
+                          ("doc-3", "e1", "2024-06-03")]
+    # the UN: one event of batch 0 (before it was listed) and one of its own; one document
+    # mentions it; every document mentions Moscow and Kyiv
+    assert got["actors"] == [("actor:IGOUNO", 2, 1), ("actor:RUSGOV", 4, 5), ("actor:UKRGOV", 3, 5)]
+    assert got["pairs"] == [
+        ("doc-0", "e1", "actor:RUSGOV", "actor:IGOUNO", "2024-05-03", 3, -2.0),
+        ("doc-0", "e1", "actor:RUSGOV", "actor:UKRGOV", "2024-05-03", 3, -2.0),
+        ("doc-0", "e2", "actor:UKRGOV", "actor:RUSGOV", "2024-05-06", 1, 3.0),
+        ("doc-1", "e1", "actor:RUSGOV", "actor:RUSGOV", "2024-06-01", 3, -2.0),
+        ("doc-3", "e1", "actor:RUSGOV", "actor:UKRGOV", "2024-06-03", 4, -10.0)]
+    assert got["actor_days"] == [
+        ("actor:IGOUNO", "2023-01-01", 1), ("actor:IGOUNO", "2024-05-03", 1),
+        ("actor:RUSGOV", "2024-05-03", 1), ("actor:RUSGOV", "2024-05-06", 1),
+        ("actor:RUSGOV", "2024-06-01", 1), ("actor:RUSGOV", "2024-06-03", 1),
+        ("actor:UKRGOV", "2024-05-03", 1), ("actor:UKRGOV", "2024-05-06", 1),
+        ("actor:UKRGOV", "2024-06-03", 1)]
+    facets = {(f, v): n for f, v, n in got["facets"]}
+    assert facets[("type", "ACCUSE")] == 5 and facets[("outlet", "The Daily Example")] == 5
+    assert facets[("actor", "actor:RUSGOV")] == 3 and facets[("recipient", "actor:IGOUNO")] == 1
+
+
+def test_schema_5_upgrades_a_version_4_store_in_place(db, tmp_path, monkeypatch):
+    from newsgraph import corpus
+    with Store(db) as s:
+        for batch in _schema_5_documents():
+            s.add_analyses(batch)
+        corpus.build(s, claims=False)
+    kept = _derived(db)                  # what add_analyses and replace_corpus wrote
+    _downgrade_to_4(db)
+    with monkeypatch.context() as m:     # the shape a schema-4 newsgraph creates
+        m.setattr(store_sqlite, "MIGRATIONS", store_sqlite.MIGRATIONS[:4])
+        Store(tmp_path / "v4.db").close()
+    assert _shape(db) == _shape(tmp_path / "v4.db")
+    with pytest.raises(NewsgraphError) as err:
+        Store(db, readonly=True)
+    assert "old schema version 4" in err.value.message
+    with Store(db) as s:                 # migration 5 computes the same rows from the old ones
+        assert s.schema_version == 5
+        assert s.counts()["events"] == 5
+    assert _derived(db) == kept
+    assert raw(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert raw(db).execute("PRAGMA foreign_key_check").fetchall() == []

@@ -21,14 +21,10 @@ from typing import Any
 
 import networkx as nx
 
-# the same rule as export.effective_date: a full date; a partial one (YYYY or YYYY-MM) that
-# the publication date falls in gives the publication date, any other its first day; else the
-# publication date
-_DAY = ("CASE WHEN e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN e.date "
-        "WHEN e.date GLOB '[0-9][0-9][0-9][0-9]' OR e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' "
-        "THEN CASE WHEN substr(d.published, 1, length(e.date)) = e.date THEN d.published "
-        "WHEN length(e.date) = 4 THEN e.date || '-01-01' ELSE e.date || '-01' END "
-        "ELSE d.published END")
+# the day an event is filed under is stored (events.day, schema 5), by the rule of
+# export.effective_date: a full date; a partial one (YYYY or YYYY-MM) that the publication date
+# falls in gives the publication date, any other its first day; else the publication date
+_DAY = "e.day"
 
 _EVENTS_SQL = (
     "SELECT e.doc_hash, e.event_id, e.type, e.mode, e.cameo, e.goldstein, e.quad, e.status, "
@@ -84,11 +80,13 @@ def neighbourhood_ids(store: Any, actor_id: str, depth: int = 1, *, since: str |
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             where, params = _where(since, until, [f"x.actor_id IN ({','.join('?' * len(chunk))})"])
+            # the events table only for a date range (every event_actors row has its event)
+            dated = ("" if since is None and until is None else
+                     " JOIN events AS e ON e.doc_hash = x.doc_hash AND e.event_id = x.event_id")
             step.update(r[0] for r in conn.execute(
                 "SELECT DISTINCT y.actor_id FROM event_actors AS x JOIN event_actors AS y "
-                "ON y.doc_hash = x.doc_hash AND y.event_id = x.event_id AND y.role <> x.role "
-                "JOIN events AS e ON e.doc_hash = x.doc_hash AND e.event_id = x.event_id "
-                "JOIN documents AS d ON d.hash = e.doc_hash" + where, [*chunk, *params]))
+                "ON y.doc_hash = x.doc_hash AND y.event_id = x.event_id AND y.role <> x.role"
+                + dated + where, [*chunk, *params]))
         frontier = step - found
         found |= step
     return found
@@ -158,40 +156,49 @@ def pair_network(store: Any, *, since: str | None = None, until: str | None = No
     With ``around``, only the pairs among the actors ``depth`` links from it."""
     conn = _conn(store)
     graph = nx.DiGraph(name="newsgraph actor network", since=since or "", until=until or "")
-    extra: list[str] = ["a.actor_id <> r.actor_id"]
-    extra_params: list[Any] = []
+    clauses: list[str] = ["p.actor_id <> p.recipient_id"]
+    params: list[Any] = []
     if around is not None:
         ids = sorted(neighbourhood_ids(conn, around, depth, since=since, until=until))
         if len(ids) <= MAX_AROUND:
             marks = ",".join("?" * len(ids))
-            extra.append(f"a.actor_id IN ({marks}) AND r.actor_id IN ({marks})")
-            extra_params.extend(ids * 2)
-    where, params = _where(since, until, extra)
+            clauses.append(f"p.actor_id IN ({marks}) AND p.recipient_id IN ({marks})")
+            params.extend(ids * 2)
+    for op, value in ((">=", since), ("<=", until)):
+        if value is not None:
+            clauses.append(f"p.day {op} ?")
+            params.append(value)
+    # event_pairs (schema 5): the rows of event_actors joined with itself, one per pair of an
+    # event, with the event's day, quad and Goldstein; grouped from its indexes alone
     rows = conn.execute(
-        f"SELECT a.actor_id, r.actor_id, count(*), sum(e.quad IN (1, 2)), sum(e.quad IN (3, 4)), "
-        f"total(e.goldstein), min(nullif({_DAY}, '')), max({_DAY}) "
-        "FROM event_actors AS a JOIN event_actors AS r ON r.doc_hash = a.doc_hash "
-        "AND r.event_id = a.event_id AND a.role = 'actor' AND r.role = 'recipient' "
-        "JOIN events AS e ON e.doc_hash = a.doc_hash AND e.event_id = a.event_id "
-        "JOIN documents AS d ON d.hash = e.doc_hash" + where + " GROUP BY a.actor_id, r.actor_id",
-        [*extra_params, *params]).fetchall()
+        "SELECT p.actor_id, p.recipient_id, count(*), sum(p.quad IN (1, 2)), sum(p.quad IN (3, 4)), "
+        "total(p.goldstein), min(nullif(p.day, '')), max(p.day) FROM event_pairs AS p "
+        f"WHERE {' AND '.join(clauses)} GROUP BY p.actor_id, p.recipient_id", params).fetchall()
     for a, r, n, coop, conflict, goldstein, first, last in rows:
         graph.add_edge(a, r, events=n, cooperation=coop or 0, conflict=conflict or 0, goldstein=goldstein,
                        first=first or "", last=last or "", weight=n, goldstein_mean=goldstein / n)
     ids = sorted(graph.nodes)
+    undated = since is None and until is None
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         marks = ",".join("?" * len(chunk))
-        where, params = _where(since, until, [f"x.actor_id IN ({marks})"])
-        counts = dict(conn.execute(
-            "SELECT x.actor_id, count(DISTINCT x.doc_hash || ' ' || x.event_id) FROM event_actors AS x "
-            "JOIN events AS e ON e.doc_hash = x.doc_hash AND e.event_id = x.event_id "
-            "JOIN documents AS d ON d.hash = e.doc_hash" + where + " GROUP BY x.actor_id",
-            [*chunk, *params]).fetchall())
-        for r in conn.execute(f"SELECT id, name, code, country, sector, kind FROM actors "
+        counts = {}
+        if not undated:
+            # an actor's events in the range: the sum of its events per day (actor_days, schema
+            # 5); without a range, the count stored with the actor (actors.n_events)
+            clauses, params = [f"x.actor_id IN ({marks})"], list(chunk)
+            for op, value in ((">=", since), ("<=", until)):
+                if value is not None:
+                    clauses.append(f"x.day {op} ?")
+                    params.append(value)
+            counts = dict(conn.execute(
+                f"SELECT x.actor_id, sum(x.events) FROM actor_days AS x WHERE {' AND '.join(clauses)} "
+                "GROUP BY x.actor_id", params).fetchall())
+        for r in conn.execute(f"SELECT id, name, code, country, sector, kind, n_events FROM actors "
                               f"WHERE id IN ({marks})", chunk):
+            events = r[6] if undated else counts.get(r[0], 0)
             graph.add_node(r[0], **_clean({"label": r[1], "name": r[1], "code": r[2], "country": r[3],
-                                           "sector": r[4], "kind": r[5], "events": counts.get(r[0], 0)}))
+                                           "sector": r[4], "kind": r[5], "events": events}))
     return graph
 
 
@@ -221,23 +228,30 @@ def collapse(graph: nx.MultiDiGraph) -> nx.DiGraph:
 
 
 def actor_timeline(store: Any, actor_id: str, *, since: str | None = None,
-                   until: str | None = None) -> list[dict[str, Any]]:
+                   until: str | None = None, limit: int | None = None,
+                   offset: int = 0) -> list[dict[str, Any]]:
     """The events of one actor (as actor or recipient) in date order, each with its role,
     type, mode, CAMEO code, Goldstein, quad class, status, dates, place, the other actors and
-    the report (document id, outlet, evidence)."""
+    the report (document id, outlet, evidence). ``limit``/``offset``: one page of that list
+    (``actor_timeline_count`` counts it)."""
     conn = _conn(store)
-    where, params = _where(since, until, ["x.actor_id = ?"])
-    # from the actor's rows of event_actors (its index), not a scan of every event
-    sql = _EVENTS_SQL.replace("FROM events AS e JOIN", "FROM event_actors AS x JOIN events AS e "
-                              "ON e.doc_hash = x.doc_hash AND e.event_id = x.event_id JOIN")
+    # The actor's events from its rows of event_actors (its index; each event once, though an
+    # actor may be on both sides of one), ordered and paged on their keys first; the columns
+    # and the other actors are read for the page only.
+    where, params = _where(since, until, ["(e.doc_hash, e.event_id) IN (SELECT x.doc_hash, "
+                                          "x.event_id FROM event_actors AS x WHERE x.actor_id = ?)"])
+    page = "" if limit is None and not offset else " LIMIT ? OFFSET ?"
+    page_params = [] if not page else [-1 if limit is None else limit, offset]
+    sql = ("WITH k AS (SELECT e.doc_hash, e.event_id, e.day, d.seq FROM events AS e "
+           "JOIN documents AS d ON d.hash = e.doc_hash" + where
+           + " ORDER BY e.day, d.seq, e.event_id" + page + ") "
+           + _EVENTS_SQL.replace("FROM events AS e JOIN", "FROM k JOIN events AS e "
+                                 "ON e.doc_hash = k.doc_hash AND e.event_id = k.event_id JOIN")
+           + " ORDER BY k.day, k.seq, k.event_id")
     out = []
-    seen: set[tuple[str, str]] = set()
-    for row in conn.execute(sql + where + " ORDER BY day, d.seq, e.event_id", [actor_id, *params]):
+    for row in conn.execute(sql, [actor_id, *params, *page_params]):
         (doc_hash, event_id, etype, mode, cameo, goldstein, quad, status, date, day, place,
          country, confidence, evidence, doc_id, outlet, actors, recipients) = row
-        if (doc_hash, event_id) in seen:
-            continue   # an actor on both sides of one event
-        seen.add((doc_hash, event_id))
         actors = actors.split("\x1f") if actors else []
         recipients = recipients.split("\x1f") if recipients else []
         out.append({"date": day, "date_as_reported": date,
@@ -249,6 +263,17 @@ def actor_timeline(store: Any, actor_id: str, *, since: str | None = None,
                     "document": doc_id, "doc_hash": doc_hash, "event_id": event_id,
                     "outlet": outlet, "evidence": evidence, "confidence": confidence})
     return out
+
+
+def actor_timeline_count(store: Any, actor_id: str, *, since: str | None = None,
+                         until: str | None = None) -> int:
+    """The length of ``actor_timeline(store, actor_id, since=..., until=...)``."""
+    where, params = _where(since, until, ["x.actor_id = ?"])
+    dated = ("" if since is None and until is None else
+             " JOIN events AS e ON e.doc_hash = x.doc_hash AND e.event_id = x.event_id")
+    return _conn(store).execute(
+        "SELECT count(*) FROM (SELECT DISTINCT x.doc_hash, x.event_id FROM event_actors AS x"
+        + dated + where + ")", [actor_id, *params]).fetchone()[0]
 
 
 def write(graph: nx.Graph, path: str | Path, kind: str) -> None:

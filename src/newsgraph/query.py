@@ -80,11 +80,12 @@ class Refine:
     """Conditions over the result columns of a query's main statement (written ``q.<column>``,
     with their ``params``), and, once the query ran, that statement unpaged and unordered
     (``statement``: (sql, params), None when the query returned early), for counting or
-    grouping its rows."""
+    grouping its rows; ``everything``: the events statement had no condition at all."""
 
     where: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
     statement: tuple[str, list[Any]] | None = None
+    everything: bool = False   # the statement has no condition (every row of its table)
 
 
 def _page(store, sql: str, order: str, params: list[Any], paging) -> list[tuple]:
@@ -143,6 +144,9 @@ def _events(store, where, params, ids, type, status, outlet, since, until, place
            + (" WHERE " + " AND ".join(where) if where else "")
 )
     rows = _page(store, sql, "ORDER BY e.n_outlets DESC, e.n_reports DESC, e.date_lo, e.id", params, paging)
+    refine = paging[2]
+    if refine is not None:
+        refine.everything = not where and not refine.where
     events = {r[0]: {"id": r[0], "type": r[1], "quad": r[2], "date": [r[3], r[4]], "place": r[5],
                      "place_country": r[6], "first_reported": r[7], "n_reports": r[8], "n_outlets": r[9],
                      "status": r[10], "disagreements": json.loads(r[11]), "outlets": [],
@@ -150,6 +154,7 @@ def _events(store, where, params, ids, type, status, outlet, since, until, place
     if not events:
         return []
     keys = list(events)
+    reasons: dict[str, dict] = {}   # merge reasons repeat: each distinct text is parsed once
     for r in store.select(
             "SELECT r.corpus_event_id, d.id, r.doc_hash, r.event_id, r.outlet, r.published, r.status, "
             "r.date, r.place_name, r.evidence_start, r.evidence_end, r.evidence_text, m.score, m.reasons "
@@ -162,7 +167,7 @@ def _events(store, where, params, ids, type, status, outlet, since, until, place
                               "published": r[5], "status": r[6], "date": r[7], "place": r[8],
                               "evidence": {"start": r[9], "end": r[10], "text": r[11]},
                               "merge": None if r[12] is None else {"score": r[12],
-                                                                   "reasons": json.loads(r[13])}})
+                                                                   "reasons": _reasons(reasons, r[13])}})
         if r[4] and r[4] not in ev["outlets"]:
             ev["outlets"].append(r[4])
     for r in store.select(
@@ -170,6 +175,16 @@ def _events(store, where, params, ids, type, status, outlet, since, until, place
             f"LEFT JOIN actors AS a ON a.id = x.actor_id WHERE x.corpus_event_id IN ({_marks(keys)})", keys):
         events[r[0]]["actors" if r[2] == "actor" else "recipients"].append({"id": r[1], "name": r[3]})
     return list(events.values())
+
+
+def _reasons(parsed: dict[str, Any], text: str) -> Any:
+    """``json.loads(text)``, parsed once per distinct text; each caller gets its own copy."""
+    if text not in parsed:
+        parsed[text] = json.loads(text)
+    value = parsed[text]
+    if isinstance(value, dict) and all(not isinstance(v, (dict, list)) for v in value.values()):
+        return dict(value)
+    return json.loads(text)
 
 
 def _doc_filters(alias, where, params, ids, outlet, since, until, place, text) -> None:
@@ -204,8 +219,11 @@ def _claims(store, where, params, ids, status, outlet, since, until, place, text
                      f"WHERE m.doc_hash = c.doc_hash AND m.actor_id IN ({_marks(ids['actor'])}) "
                      'AND m.start >= c.start AND m."end" <= c."end"))')
         params.extend(ids["actor"] * 2)
-    if status:
+    if status == "unverified":   # a claim without a corroboration row is unverified
         where.append("coalesce(k.status, 'unverified') = ?")
+        params.append(status)
+    elif status:   # the same as the coalesce, but the status index can find the rows
+        where.append("k.status = ?")
         params.append(status)
     sql = ('SELECT d.id, d.hash, d.source, d.published, c.claim_id, c.start, c."end", c.text, '
            "c.speaker_kind, c.speaker_name, c.kind, c.checkworthiness, coalesce(k.status, 'unverified'), "

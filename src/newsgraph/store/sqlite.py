@@ -40,6 +40,7 @@ from ..model import SCHEMA_ID, content_hash
 BUSY_TIMEOUT_S = 10.0     # how long a writer waits for another writer's transaction
 MIN_PREFIX = 6            # shortest hash prefix get_analysis accepts
 _CHUNK = 500              # host parameters per IN (...) query
+EVENT_FACETS = ("type", "status", "outlet", "actor", "recipient", "month")
 _HEX = re.compile(r"[0-9a-f]+")
 
 
@@ -362,12 +363,146 @@ _V4 = """
 CREATE INDEX claims_checkworthiness ON claims(checkworthiness DESC);
 """
 
+# The day an event is filed under (export.effective_date, network.py): a full date; a partial
+# one (YYYY or YYYY-MM) that the publication date falls in gives the publication date, any
+# other its first day; else the publication date. ``event_day`` is the same rule in Python.
+_DAY_SQL = ("CASE WHEN {date} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN {date} "
+            "WHEN {date} GLOB '[0-9][0-9][0-9][0-9]' OR {date} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' "
+            "THEN CASE WHEN substr({published}, 1, length({date})) = {date} THEN {published} "
+            "WHEN length({date}) = 4 THEN {date} || '-01-01' ELSE {date} || '-01' END "
+            "ELSE {published} END")
+
+
+_COUNT_ACTORS = (
+    "UPDATE actors SET "
+    "n_events = (SELECT count(*) FROM (SELECT DISTINCT x.doc_hash, x.event_id FROM event_actors AS x "
+    "WHERE x.actor_id = actors.id)), "
+    "n_documents = (SELECT count(DISTINCT m.doc_hash) FROM mentions AS m WHERE m.actor_id = actors.id)")
+
+_V5 = f"""
+-- events.day: the day an event is filed under (the rule of network.py and export), stored so
+-- that a date range is an index range instead of an expression computed for every event.
+ALTER TABLE events ADD COLUMN day TEXT;
+UPDATE events SET day = (SELECT {_DAY_SQL.format(date="events.date", published="d.published")}
+                         FROM documents AS d WHERE d.hash = events.doc_hash);
+CREATE INDEX events_day ON events(day);
+
+-- the coordinates of a place (the map of the API)
+CREATE INDEX events_place ON events(place_name, place_country, lat, lon);
+-- the event types of a document (the documents' event_type facet reads this index alone)
+CREATE INDEX events_doc_type ON events(doc_hash, type);
+
+-- event_actors by actor and by event, each with the other columns (covering: the pairs of the
+-- network, an actor's events and counts are read from the indexes alone); they replace the
+-- indexes of schema 1 on (actor_id, role) and (doc_hash, event_id), their prefixes
+DROP INDEX event_actors_actor;
+DROP INDEX event_actors_event;
+CREATE INDEX event_actors_by_actor ON event_actors(actor_id, role, doc_hash, event_id);
+CREATE INDEX event_actors_by_event ON event_actors(doc_hash, event_id, role, actor_id);
+
+-- One row per (actor, recipient) pair of a stored event (event_actors joined with itself), with
+-- the event's day, quad class and Goldstein: the actor network groups these rows (most events
+-- have no pair, so this is a fraction of the events), kept by add_analyses.
+CREATE TABLE event_pairs (
+    doc_hash     TEXT NOT NULL,
+    event_id     TEXT NOT NULL,
+    actor_id     TEXT NOT NULL,
+    recipient_id TEXT NOT NULL,
+    day          TEXT,
+    quad         INTEGER,
+    goldstein    REAL,
+    FOREIGN KEY (doc_hash, event_id) REFERENCES events(doc_hash, event_id) ON DELETE CASCADE
+);
+INSERT INTO event_pairs (doc_hash, event_id, actor_id, recipient_id, day, quad, goldstein)
+    SELECT e.doc_hash, e.event_id, a.actor_id, r.actor_id, e.day, e.quad, e.goldstein
+    FROM event_actors AS a JOIN event_actors AS r ON r.doc_hash = a.doc_hash
+    AND r.event_id = a.event_id AND r.role = 'recipient'
+    JOIN events AS e ON e.doc_hash = a.doc_hash AND e.event_id = a.event_id
+    WHERE a.role = 'actor' ORDER BY a.rowid, r.rowid;
+CREATE INDEX event_pairs_pair ON event_pairs(actor_id, recipient_id, day, quad, goldstein);
+CREATE INDEX event_pairs_day ON event_pairs(day, actor_id, recipient_id, quad, goldstein);
+CREATE INDEX event_pairs_event ON event_pairs(doc_hash, event_id);
+
+-- Per actor and day, its stored events of that day (events with a day only): an actor's events
+-- in a date range is the sum over its days (every event has one day), kept by add_analyses.
+CREATE TABLE actor_days (
+    actor_id TEXT NOT NULL,
+    day      TEXT NOT NULL,
+    events   INTEGER NOT NULL,
+    PRIMARY KEY (actor_id, day)
+) WITHOUT ROWID;
+INSERT INTO actor_days (actor_id, day, events)
+    SELECT x.actor_id, e.day, count(*) FROM (SELECT DISTINCT actor_id, doc_hash, event_id
+                                             FROM event_actors) AS x
+    JOIN events AS e ON e.doc_hash = x.doc_hash AND e.event_id = x.event_id
+    WHERE e.day IS NOT NULL GROUP BY x.actor_id, e.day;
+
+-- actors.n_events / n_documents: the stored events naming the actor (as actor or recipient)
+-- and the documents mentioning it, kept by add_analyses, so that the actor list is a scan of
+-- one index in its order instead of two counts for every actor.
+ALTER TABLE actors ADD COLUMN n_events INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE actors ADD COLUMN n_documents INTEGER NOT NULL DEFAULT 0;
+{_COUNT_ACTORS};
+CREATE INDEX actors_by_events ON actors(n_events DESC, n_documents DESC, id);
+"""
+
+# corpus_terms / corpus_event_terms: derived from the corpus tables whenever they are replaced
+# (replace_corpus) and by migration 5; see corpus_event_facets.
+_CORPUS_TERMS = """
+INSERT INTO corpus_terms (facet, value, events)
+    SELECT 'type', type, count(*) FROM corpus_events GROUP BY type;
+INSERT INTO corpus_terms (facet, value, events)
+    SELECT 'month', substr(coalesce(date_lo, first_reported), 1, 7) AS m, count(*) FROM corpus_events
+    GROUP BY m;
+INSERT INTO corpus_terms (facet, value, events)
+    SELECT 'status', status, count(DISTINCT corpus_event_id) FROM corpus_event_reports GROUP BY status;
+INSERT INTO corpus_terms (facet, value, events)
+    SELECT 'outlet', outlet, count(DISTINCT corpus_event_id) FROM corpus_event_reports
+    WHERE outlet IS NOT NULL GROUP BY outlet;
+INSERT INTO corpus_terms (facet, value, events)
+    SELECT role, actor_id, count(*) FROM corpus_event_actors GROUP BY role, actor_id;
+INSERT OR IGNORE INTO corpus_event_terms (corpus_event_id, term)
+    SELECT r.corpus_event_id, t.id FROM corpus_event_reports AS r
+    JOIN corpus_terms AS t ON t.facet = 'status' AND t.value = r.status;
+INSERT OR IGNORE INTO corpus_event_terms (corpus_event_id, term)
+    SELECT r.corpus_event_id, t.id FROM corpus_event_reports AS r
+    JOIN corpus_terms AS t ON t.facet = 'outlet' AND t.value = r.outlet;
+INSERT OR IGNORE INTO corpus_event_terms (corpus_event_id, term)
+    SELECT x.corpus_event_id, t.id FROM corpus_event_actors AS x
+    JOIN corpus_terms AS t ON t.facet = x.role AND t.value = x.actor_id;
+"""
+
+_V5 += """
+-- The facet values of the corpus events (type, month, report status, report outlet, actor,
+-- recipient), each with the number of corpus events that have it: the facets of the whole
+-- corpus, and the terms each event has (the last four), once each, as small integers. The
+-- facets of a filtered list of events are one join and one GROUP BY over those.
+CREATE TABLE corpus_terms (
+    id     INTEGER PRIMARY KEY,
+    facet  TEXT NOT NULL,
+    value  TEXT,
+    events INTEGER NOT NULL,
+    UNIQUE (facet, value)
+);
+CREATE INDEX corpus_terms_events ON corpus_terms(facet, events);
+CREATE TABLE corpus_event_terms (
+    corpus_event_id TEXT NOT NULL REFERENCES corpus_events(id) ON DELETE CASCADE,
+    term            INTEGER NOT NULL REFERENCES corpus_terms(id) ON DELETE CASCADE,
+    PRIMARY KEY (corpus_event_id, term)
+) WITHOUT ROWID;
+
+-- the order of the events list (most outlets first), read as an index walk
+CREATE INDEX corpus_events_order ON corpus_events(n_outlets DESC, n_reports DESC, date_lo, id);
+""" + _CORPUS_TERMS
+
 # Append only: never edit a migration that has been released; add the next one.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: documents + FTS5, actors, places, events, claims, signals, runs", _V1),
     Migration(2, "known narratives: narratives with title vectors, claim->narrative links", _V2),
     Migration(3, "corpus events with their reports and merge reasons, claim corroboration", _V3),
     Migration(4, "claims by check-worthiness (the triage order of query and the API)", _V4),
+    Migration(5, "events by day, actors with their event and document counts, indexes of the API's "
+                 "pages", _V5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -399,8 +534,10 @@ _INSERT_PLACE_MENTION = ('INSERT INTO place_mentions (doc_hash, place_id, start,
 _INSERT_EVENT = (
     "INSERT INTO events (doc_hash, event_id, type, mode, cameo, goldstein, quad, status, date, "
     "place_name, place_country, lat, lon, evidence_start, evidence_end, evidence_text, "
-    "confidence, source_claim) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    "confidence, source_claim, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_EVENT_ACTOR = "INSERT INTO event_actors (doc_hash, event_id, actor_id, role) VALUES (?, ?, ?, ?)"
+_INSERT_EVENT_PAIR = ("INSERT INTO event_pairs (doc_hash, event_id, actor_id, recipient_id, day, quad, "
+                      "goldstein) VALUES (?, ?, ?, ?, ?, ?, ?)")
 _INSERT_CLAIM = (
     'INSERT INTO claims (doc_hash, claim_id, start, "end", text, speaker_kind, speaker_name, '
     "speaker_actor, cue, kind, checkworthiness) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -420,6 +557,7 @@ class _Rows:
     place_mentions: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     event_actors: list[tuple] = field(default_factory=list)
+    event_pairs: list[tuple] = field(default_factory=list)
     claims: list[tuple] = field(default_factory=list)
     signals: list[tuple] = field(default_factory=list)
 
@@ -458,9 +596,13 @@ def _rows(obj: dict[str, Any]) -> _Rows:
         rows.events.append((h, e["id"], e["type"], e.get("mode"), e.get("cameo"), e.get("goldstein"),
                             e.get("quad"), e["status"], e.get("date"), place.get("name"),
                             place.get("country"), place.get("lat"), place.get("lon"),
-                            ev["start"], ev["end"], ev["text"], e["confidence"], e.get("source_claim")))
+                            ev["start"], ev["end"], ev["text"], e["confidence"], e.get("source_claim"),
+                            event_day(e.get("date"), doc.get("published"))))
         rows.event_actors.extend((h, e["id"], a, "actor") for a in e["actor"])
         rows.event_actors.extend((h, e["id"], r, "recipient") for r in e["recipient"])
+        day, quad, goldstein = rows.events[-1][18], e.get("quad"), e.get("goldstein")
+        rows.event_pairs.extend((h, e["id"], a, r, day, quad, goldstein)
+                                for a in e["actor"] for r in e["recipient"])
     for c in obj["claims"]:
         sp = c["speaker"]
         rows.claims.append((h, c["id"], c["start"], c["end"], c["text"], sp["kind"], sp.get("name"),
@@ -471,6 +613,26 @@ def _rows(obj: dict[str, Any]) -> _Rows:
         if len(set(ids)) != len(ids):
             raise ValueError(f"two {group}s share an id")
     return rows
+
+
+_FULL_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PARTIAL_DAY = re.compile(r"[0-9]{4}(?:-[0-9]{2})?")
+
+
+def event_day(date: Any, published: str | None) -> str | None:
+    """``events.day``: the day an event is filed under, the rule of ``_DAY_SQL`` (and of
+    export.effective_date) in Python: its date when it is a full day; a partial date (YYYY or
+    YYYY-MM) gives the publication date when that falls in it, else its first day; no date or
+    another form gives the publication date."""
+    if date is not None and not isinstance(date, str):
+        date = str(date)
+    if date is not None and _FULL_DAY.fullmatch(date):
+        return date
+    if date is not None and _PARTIAL_DAY.fullmatch(date):
+        if published is not None and str(published)[:len(date)] == date:
+            return published
+        return date + ("-01-01" if len(date) == 4 else "-01")
+    return published
 
 
 def _first_non_null(merged: dict[str, list], rows: Iterable[tuple]) -> None:
@@ -712,15 +874,58 @@ class Store:
             for r in new:
                 _first_non_null(actors, r.actors)
                 _first_non_null(places, r.places)
+            known_actors = self._known_actors(list(actors))
             conn.executemany(_UPSERT_ACTOR, actors.values())
             conn.executemany(_UPSERT_PLACE, places.values())
             conn.executemany(_INSERT_MENTION, chain.from_iterable(r.mentions for r in new))
             conn.executemany(_INSERT_PLACE_MENTION, chain.from_iterable(r.place_mentions for r in new))
             conn.executemany(_INSERT_EVENT, chain.from_iterable(r.events for r in new))
             conn.executemany(_INSERT_EVENT_ACTOR, chain.from_iterable(r.event_actors for r in new))
+            conn.executemany(_INSERT_EVENT_PAIR, chain.from_iterable(r.event_pairs for r in new))
             conn.executemany(_INSERT_CLAIM, chain.from_iterable(r.claims for r in new))
             conn.executemany(_INSERT_SIGNAL, chain.from_iterable(r.signals for r in new))
+            self._count_actors(conn, new, set(actors) - known_actors)
         return len(new)
+
+    def _known_actors(self, ids: list[str]) -> set[str]:
+        known: set[str] = set()
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            known.update(r[0] for r in self._conn.execute(
+                f"SELECT id FROM actors WHERE id IN ({marks})", chunk))
+        return known
+
+    @staticmethod
+    def _count_actors(conn: sqlite3.Connection, new: list[_Rows], created: set[str]) -> None:
+        """Keep ``actors.n_events`` / ``n_documents`` and ``actor_days`` (schema 5) after
+        storing the documents ``new``: a new document brings only new events and mentions, so
+        a known actor's counts grow by what the new documents add; an actor created by this
+        batch is counted in full (earlier documents may have named it in an event without
+        listing it). actor_days counts every actor id of event_actors, listed or not."""
+        events: dict[str, set[tuple[str, str]]] = {}
+        docs: dict[str, set[str]] = {}
+        days: dict[tuple[str, str], int] = {}
+        for r in new:
+            day_of = {e[1]: e[18] for e in r.events}
+            for h, event_id, actor_id, _ in r.event_actors:
+                have = events.setdefault(actor_id, set())
+                if (h, event_id) not in have:
+                    have.add((h, event_id))
+                    if day_of.get(event_id) is not None:
+                        key = (actor_id, day_of[event_id])
+                        days[key] = days.get(key, 0) + 1
+            for h, actor_id, *_ in r.mentions:
+                docs.setdefault(actor_id, set()).add(h)
+        conn.executemany("INSERT INTO actor_days (actor_id, day, events) VALUES (?, ?, ?) "
+                         "ON CONFLICT (actor_id, day) DO UPDATE SET events = events + excluded.events",
+                         [(a, d, n) for (a, d), n in sorted(days.items())])
+        grown = [(len(events.get(a, ())), len(docs.get(a, ())), a)
+                 for a in sorted((events.keys() | docs.keys()) - created)]
+        conn.executemany("UPDATE actors SET n_events = n_events + ?, n_documents = n_documents + ? "
+                         "WHERE id = ?", grown)
+        for chunk in _chunks(sorted(created)):
+            marks = ",".join("?" * len(chunk))
+            conn.execute(_COUNT_ACTORS + f" WHERE id IN ({marks})", chunk)
 
     def _require_run(self, run_id: int) -> None:
         if self._conn.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is None:
@@ -1144,6 +1349,8 @@ class Store:
         """Replace the corpus tables in one transaction. Rows are tuples in column order
         (docs/corpus.md); ``corroboration=None`` keeps the stored claim corroboration."""
         with self._write() as conn:
+            conn.execute("DELETE FROM corpus_event_terms")
+            conn.execute("DELETE FROM corpus_terms")
             conn.execute("DELETE FROM corpus_merges")
             conn.execute("DELETE FROM corpus_event_actors")
             conn.execute("DELETE FROM corpus_event_reports")
@@ -1163,6 +1370,8 @@ class Store:
                 "INSERT INTO corpus_merges (corpus_event_id, doc_hash, event_id, matched_doc, "
                 "matched_event, score, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)", merges)
             conn.executemany("INSERT INTO document_copies (doc_hash, cluster) VALUES (?, ?)", copies)
+            for statement in _statements(_CORPUS_TERMS):
+                conn.execute(statement)
             if corroboration is not None:
                 conn.execute("DELETE FROM claim_corroboration")
                 conn.executemany(
@@ -1214,6 +1423,73 @@ class Store:
                            f"sum(n_reports) FROM ({sql}) GROUP BY p ORDER BY p", params)
         return [{"period": p, "events": n, "reports": r or 0} for p, n, r in rows]
 
+    def corpus_event_facets(self, sql: str, params: Iterable[Any] = (), *, top: int = 30,
+                            everything: bool = False) -> dict[str, list[dict[str, Any]]]:
+        """Counts of the corpus events that ``sql`` (a newsgraph.query events statement, with
+        ``id``, ``type``, ``date_lo`` and ``first_reported`` columns) returns, the ``top`` most
+        frequent values of each facet, most first (ties by value): ``type``; ``status`` and
+        ``outlet`` (events with at least one report of that status / from that outlet: what
+        the ``status`` and ``outlet`` filters select); ``actor`` and ``recipient`` (events
+        naming the actor in that role; ``label``: its name); ``month`` (of the first possible
+        date, else of the first report, as ``corpus_event_histogram``). Each ``[{value, label,
+        count}]``. ``everything``: ``sql`` returns every corpus event (no filter), whose
+        facets are stored (corpus_terms, written with the corpus)."""
+        params = list(params)
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self._snapshot() as conn:
+            if everything:
+                for facet in EVENT_FACETS:
+                    out[facet] = conn.execute(
+                        "SELECT value, events FROM corpus_terms WHERE facet = ? "
+                        "ORDER BY events DESC, value LIMIT ?", (facet, top)).fetchall()
+            else:
+                # one statement: the events once (a CTE used three times is materialized), their
+                # types and months, and the other four facets by one join with their terms
+                ranked = conn.execute(
+                    "WITH f AS (SELECT id, type, substr(coalesce(date_lo, first_reported), 1, 7) AS m "
+                    f"FROM ({sql})) "
+                    "SELECT 'type', type, count(*) FROM f GROUP BY type "
+                    "UNION ALL SELECT 'month', m, count(*) FROM f GROUP BY m "
+                    "UNION ALL SELECT t.facet, t.value, g.n FROM (SELECT x.term, count(*) AS n FROM f "
+                    "JOIN corpus_event_terms AS x ON x.corpus_event_id = f.id GROUP BY x.term) AS g "
+                    "JOIN corpus_terms AS t ON t.id = g.term", params).fetchall()
+                # most first, ties by value (None, the month of an event with no date, first,
+                # as SQLite orders the stored facets)
+                ranked.sort(key=lambda r: (r[0], -r[2], r[1] is not None, r[1] or ""))
+                for facet in EVENT_FACETS:
+                    out[facet] = [(v, n) for f, v, n in ranked if f == facet][:top]
+            names: dict[str, str] = {}
+            ids = sorted({v for facet in ("actor", "recipient") for v, _ in out[facet]})
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                names.update(conn.execute(f"SELECT id, name FROM actors WHERE id IN ({marks})", chunk))
+        return {facet: [{"value": v, "label": names.get(v, v) if facet in ("actor", "recipient") else v,
+                         "count": n} for v, n in out[facet]] for facet in EVENT_FACETS}
+
+    def corpus_event_places(self, sql: str, params: Iterable[Any] = (), *, limit: int = 1000,
+                            offset: int = 0) -> tuple[list[dict[str, Any]], int, int]:
+        """The corpus events that ``sql`` (a newsgraph.query events statement) returns, per
+        place (``place_name``, ``place_country``), most events first: ``([{place, country, lat,
+        lon, events, reports}], number of places, events without a place)``. ``lat``/``lon``:
+        the coordinates the stored events at that place give most often (None if none has)."""
+        with self._snapshot() as conn:
+            groups = conn.execute(
+                f"SELECT place_name, place_country, count(*) AS n, total(n_reports) FROM ({sql}) "
+                "GROUP BY place_name, place_country", list(params)).fetchall()
+            unplaced = sum(n for name, country, n, _ in groups if name is None and country is None)
+            placed = sorted((g for g in groups if g[0] is not None or g[1] is not None),
+                            key=lambda g: (-g[2], g[0] is None, g[0] or "", g[1] is None, g[1] or ""))
+            page = placed[offset:offset + limit]
+            items = []
+            for name, country, n, reports in page:
+                at = conn.execute(
+                    "SELECT lat, lon FROM events WHERE place_name IS ? AND place_country IS ? "
+                    "AND lat IS NOT NULL AND lon IS NOT NULL GROUP BY lat, lon "
+                    "ORDER BY count(*) DESC, lat, lon LIMIT 1", (name, country)).fetchone()
+                items.append({"place": name, "country": country, "lat": at[0] if at else None,
+                              "lon": at[1] if at else None, "events": n, "reports": int(reports)})
+        return items, len(placed), unplaced
+
     def list_actors(self, *, q: str | None = None, kind: str | None = None, country: str | None = None,
                     limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """Stored actors with their number of stored events (as actor or recipient) and of
@@ -1235,23 +1511,18 @@ class Store:
         cond = (" WHERE " + " AND ".join(where)) if where else ""
         with self._snapshot() as conn:
             total = conn.execute(f"SELECT count(*) FROM actors AS a{cond}", params).fetchone()[0]
+            # the counts are stored (schema 5): the page is read in the order of actors_by_events
             rows = conn.execute(
-                "SELECT a.id, a.name, a.code, a.country, a.sector, a.kind, "
-                "(SELECT count(*) FROM (SELECT DISTINCT x.doc_hash, x.event_id FROM event_actors AS x "
-                " WHERE x.actor_id = a.id)) AS n_events, "
-                "(SELECT count(DISTINCT m.doc_hash) FROM mentions AS m WHERE m.actor_id = a.id) AS n_docs "
-                f"FROM actors AS a{cond} ORDER BY n_events DESC, n_docs DESC, a.id LIMIT ? OFFSET ?",
-                [*params, limit, offset]).fetchall()
+                "SELECT a.id, a.name, a.code, a.country, a.sector, a.kind, a.n_events, a.n_documents "
+                f"FROM actors AS a{cond} ORDER BY a.n_events DESC, a.n_documents DESC, a.id "
+                "LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
         keys = ("id", "name", "code", "country", "sector", "kind", "events", "documents")
         return [dict(zip(keys, r)) for r in rows], total
 
     def get_actor(self, actor_id: str) -> dict[str, Any] | None:
         """One stored actor by id, with its event and document counts; None if unknown."""
         row = self._conn.execute(
-            "SELECT a.id, a.name, a.code, a.country, a.sector, a.kind, "
-            "(SELECT count(*) FROM (SELECT DISTINCT x.doc_hash, x.event_id FROM event_actors AS x "
-            " WHERE x.actor_id = a.id)), "
-            "(SELECT count(DISTINCT m.doc_hash) FROM mentions AS m WHERE m.actor_id = a.id) "
+            "SELECT a.id, a.name, a.code, a.country, a.sector, a.kind, a.n_events, a.n_documents "
             "FROM actors AS a WHERE a.id = ?", (actor_id,)).fetchone()
         if row is None:
             return None
