@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= newsgraph.db
 
-.PHONY: install run test bench eval clean
+.PHONY: install run test bench eval clean browser browser-if-possible serve
 
 $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 	$(PY) -m venv $(VENV)
@@ -19,8 +19,26 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsgraph ingest samples/text samples/html samples/jsonl --db $(DB)
 
-test: $(STAMP)
+test: $(STAMP) browser-if-possible
 	$(BIN)/python -m pytest -q
+
+# Debian's chromium for the browser tests of the web UI (tests/test_ui.py), with root or sudo
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
+	@chromium --version 2>/dev/null | head -1
+
+# `make test` installs chromium where it may (root, or sudo without a password); elsewhere the
+# browser tests skip and say how to install it
+browser-if-possible:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; then $(MAKE) --no-print-directory browser; \
+	  else echo "chromium not installed and no root: the browser tests will skip (make browser)"; fi; }
+
+# the web UI and JSON API over the store `make run` built: http://127.0.0.1:8765/
+serve: $(STAMP)
+	$(BIN)/newsgraph serve --db $(DB)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
