@@ -33,6 +33,11 @@ class Format(str, Enum):
     jsonl = "jsonl"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 def _dumps(obj: Any, *, indent: int | None = None) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=indent)
 
@@ -154,12 +159,27 @@ def ingest(
                                  "about 0.3 s per 1,000 words; see the propaganda model card)."),
     progress: bool = typer.Option(True, help="Show a progress line."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json for the final summary."),
+    engine: Engine = typer.Option(Engine.local, help="local: this machine's processes (--jobs); ray: "
+                                  "Ray Data, locally or on a cluster (--address), writing Parquet to --out "
+                                  "(docs/scale.md)."),
+    address: Optional[str] = typer.Option(None, help="Ray: the cluster to use (ray://HOST:10001 or "
+                                          "auto); default a local Ray with --jobs CPUs."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Ray: the new folder for the Parquet "
+                                           "tables (required with --engine ray)."),
+    merge: bool = typer.Option(True, help="Ray: load the output into --db and build the corpus "
+                               "events afterwards (else: newsgraph merge OUT --db FILE)."),
 ) -> None:
     """Analyse articles and store them; print what was stored, skipped and why, and a summary."""
     from .ingest import DEFAULT_MAX_BYTES
     from .report import summary_report
     from .runner import ingest as run_ingest
     from .store import Store
+
+    if engine is Engine.ray:
+        _ingest_ray(paths, db=db, outlet=outlet, date=date, jobs=jobs, max_bytes=max_bytes,
+                    check_language=not no_language_check, registries=outlet_registry,
+                    signals=signals, address=address, out_dir=out_dir, merge=merge, fmt=fmt)
+        return
 
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
                    TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=err,
@@ -185,6 +205,60 @@ def ingest(
         out.print(summary_report(summary, run))
     else:
         sys.stdout.write(_dumps({"run": run, "summary": summary}, indent=2) + "\n")
+
+
+def _ingest_ray(paths, *, db, outlet, date, jobs, max_bytes, check_language, registries, signals,
+                address, out_dir, merge, fmt) -> None:
+    from .ingest import DEFAULT_MAX_BYTES
+    from .scale import merge as merge_output
+    from .scale.ray_engine import run
+
+    try:
+        if out_dir is None:
+            raise NewsgraphError("bad_option", "--engine ray writes Parquet tables: give --out DIR",
+                                 "e.g. --out out/run-2019-09")
+        report = run(paths, out=out_dir, address=address, jobs=None if address and jobs == 1 else jobs,
+                     outlet=outlet, date=date, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                     check_language=check_language, signals=signals, registries=registries)
+        merged = merge_output(out_dir, db=db) if merge else None
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    data = {"run": report.to_dict(), "merge": merged.to_dict() if merged else None}
+    if fmt is not Format.text:
+        sys.stdout.write(_dumps(data, indent=2) + "\n")
+        return
+    r = data["run"]
+    out.print(f"ray: {r['shards']} shards, {r['documents']} documents analysed, {r['skipped']} skipped, "
+              f"{r['words']:,} words in {r['seconds']:.1f} s on {r['workers']} workers -> {r['out']}",
+              markup=False, highlight=False)
+    if merged:
+        m = data["merge"]
+        out.print(f"merged into {db}: {m['stored']} stored, {m['duplicates']} already there, "
+                  f"{m['skipped']} skipped inputs recorded; corpus events rebuilt", markup=False,
+                  highlight=False)
+
+
+@app.command("merge")
+def merge_command(
+    out_dir: Path = typer.Argument(..., help="An output folder of `ingest --engine ray`."),
+    db: Path = typer.Option(Path(DEFAULT_DB), help="The SQLite store (created if missing)."),
+    corpus: bool = typer.Option(True, help="Rebuild the corpus events afterwards."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Load the Parquet output of a Ray run into a store and rebuild the corpus events."""
+    from .scale import merge as merge_output
+
+    try:
+        report = merge_output(out_dir, db=db, corpus=corpus)
+    except NewsgraphError as exc:
+        _fail(exc, fmt)
+    data = report.to_dict()
+    if fmt is not Format.text:
+        sys.stdout.write(_dumps(data, indent=2) + "\n")
+        return
+    out.print(f"{data['analyses']} analyses read: {data['stored']} stored, {data['duplicates']} already "
+              f"in {db}; {data['skipped']} skipped inputs recorded"
+              + ("; corpus events rebuilt" if corpus else ""), markup=False, highlight=False)
 
 
 @app.command()
@@ -567,7 +641,8 @@ def serve(
     read_only: bool = typer.Option(False, "--read-only", help="Refuse POST /api/v1/analyze?store=true "
                                    "(never write to the store)."),
 ) -> None:
-    """Serve the HTTP JSON API (docs/api.md) over a store, at http://HOST:PORT/api/v1."""
+    """Serve the web UI (docs/ui.md) at http://HOST:PORT/ and the HTTP JSON API (docs/api.md) at
+    /api/v1 over a store."""
     import uvicorn
 
     from .api import create_app
@@ -576,8 +651,8 @@ def serve(
         api = create_app(_existing(db) if read_only else db, allow_store=not read_only)
     except NewsgraphError as exc:
         _fail(exc)
-    err.print(f"newsgraph API on http://{host}:{port}/api/v1 (docs: /api/docs), store {db}",
-              markup=False, highlight=False)
+    err.print(f"newsgraph on http://{host}:{port}/ (web UI), API at /api/v1 (schema: "
+              f"/api/v1/openapi.json), store {db}", markup=False, highlight=False)
     uvicorn.run(api, host=host, port=port, log_level="info")
 
 

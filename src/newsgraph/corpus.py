@@ -531,16 +531,16 @@ class CopyFinder:
                     self._parent[max(ra, rb)] = min(ra, rb)
         return self.find(a) == self.find(b)
 
-    def clusters(self, order: dict[str, int]) -> list[tuple[str, str]]:
+    def clusters(self, order: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
         """``(doc_hash, cluster)`` of every document with a copy; the cluster is named by its
-        first document in storage order."""
+        first document in ``order`` (publication date, then hash)."""
         groups: dict[str, list[str]] = defaultdict(list)
         for h in set(self._parent) | set(self._parent.values()):
             groups[self.find(h)].append(h)
         out = []
         for members in groups.values():
             if len(members) > 1:
-                first = min(members, key=lambda h: order.get(h, 0))
+                first = min(members, key=lambda h: order.get(h, ("9999", h)))
                 out.extend((h, first) for h in members)
         return sorted(out)
 
@@ -740,12 +740,15 @@ def build(store, *, threshold: float = DEFAULT_THRESHOLD, window_days: int = DEF
                 "similarity": SIMILARITY, "copy_jaccard": COPY_JACCARD}
     matcher = Matcher(store.actor_codes(), store.place_kinds(), window_days)
     reports = [Report.from_row(r) for r in store.event_reports()]
-    # earliest first: a corpus event grows from its first report
-    reports.sort(key=lambda r: (r.published or "9999", r.seq, r.evidence_start))
+    # earliest first: a corpus event grows from its first report. Same-day reports in the order
+    # of their documents' hashes, not of their storage: the same documents give the same corpus
+    # events whatever order they were stored in (one ingest, several, a merged Ray run).
+    reports.sort(key=lambda r: (r.published or "9999", r.doc_hash, r.evidence_start, r.event_id))
     events = merge_reports(reports, matcher, threshold=threshold)
-    order = {r.doc_hash: r.seq for r in reports}
+    order = {r.doc_hash: (r.published or "9999", r.doc_hash) for r in reports}
     claim_rows = store.claim_rows() if claims else []
-    order.update({c["doc_hash"]: c["seq"] for c in claim_rows})
+    claim_rows.sort(key=lambda c: (c["published"] or "9999", c["doc_hash"], c["start"], c["claim_id"]))
+    order.update({c["doc_hash"]: (c["published"] or "9999", c["doc_hash"]) for c in claim_rows})
     docs_needed = {r.doc_hash for ce in events if len(ce.reports) > 1 for r in ce.reports}
     docs_needed |= {c["doc_hash"] for c in claim_rows if c["actors"]}
     copies = CopyFinder(_LazyTexts(store, docs_needed))

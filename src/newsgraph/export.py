@@ -591,6 +591,60 @@ def _year_month(day: str | None) -> tuple[int | None, int | None]:
     return int(day[:4]), int(day[5:7])
 
 
+def parquet_rows(a: dict[str, Any], tables: dict[str, list[dict[str, Any]]], actors: dict[str, tuple],
+                 *, ingested_at: str | None, event_key) -> None:
+    """Append one analysis's rows to ``tables`` (documents, events, reports, claims, signals:
+    the Parquet export's tables) and its actors to ``actors`` (id -> name, code, country,
+    sector, kind). ``event_key(doc_hash, event_id)`` names the event a report belongs to. The
+    export and the Ray engine (newsgraph.scale) write the same rows through this."""
+    d = a["document"]
+    y, m = _year_month(d.get("published"))
+    tables["documents"].append({
+        "hash": d["hash"], "id": d["id"], "source": d.get("source"), "url": d.get("url"),
+        "title": d.get("title"), "published": d.get("published"),
+        "language": d.get("language"), "origin": d.get("origin"),
+        "n_words": len(d["text"].split()), "n_events": len(a["events"]),
+        "n_claims": len(a["claims"]), "text": d["text"],
+        "extractors": _dumps(a.get("extractors") or {}), "ingested_at": ingested_at,
+        "year": y, "month": m})
+    for actor in a["actors"]:
+        actors.setdefault(actor["id"], (actor["name"], actor.get("code"),
+                                        actor.get("country"), actor.get("sector"),
+                                        actor.get("kind")))
+    for e in a["events"]:
+        place = e.get("place") or {}
+        eff = effective_date(e, d.get("published"))
+        ey, em = _year_month(eff)
+        tables["events"].append({
+            "doc_hash": d["hash"], "event_id": e["id"], "type": e["type"],
+            "mode": e.get("mode"), "cameo": e.get("cameo"), "goldstein": e.get("goldstein"),
+            "quad": e.get("quad"), "status": e["status"], "date": e.get("date"),
+            "effective_date": eff, "actors": list(e["actor"]),
+            "recipients": list(e["recipient"]), "place_name": place.get("name"),
+            "place_country": place.get("country"), "lat": place.get("lat"),
+            "lon": place.get("lon"), "confidence": e["confidence"],
+            "source_claim": e.get("source_claim"), "year": ey, "month": em})
+        ev = e["evidence"]
+        tables["reports"].append({
+            "event_key": event_key(d["hash"], e["id"]), "doc_hash": d["hash"],
+            "event_id": e["id"], "document_id": d["id"], "outlet": d.get("source"),
+            "published": d.get("published"), "status": e["status"],
+            "evidence_start": ev["start"], "evidence_end": ev["end"],
+            "evidence_text": ev["text"], "year": y, "month": m})
+    for c in a["claims"]:
+        sp = c["speaker"]
+        tables["claims"].append({
+            "doc_hash": d["hash"], "claim_id": c["id"], "start": c["start"],
+            "end": c["end"], "text": c["text"], "speaker_kind": sp["kind"],
+            "speaker_name": sp.get("name"), "speaker_actor": sp.get("actor"),
+            "cue": c.get("cue"), "kind": c["kind"], "checkworthiness": c["checkworthiness"],
+            "year": y, "month": m})
+    for s in a.get("signals") or ():
+        tables["signals"].append({
+            "doc_hash": d["hash"], "technique": s["technique"], "start": s["start"],
+            "end": s["end"], "text": s["text"], "score": s["score"], "year": y, "month": m})
+
+
 def export_parquet(conn: sqlite3.Connection, out: Path, prov: Provenance) -> None:
     """One folder per table, Hive-partitioned ``year=YYYY/month=M`` (documents, reports,
     claims, signals by publication date; events by their effective date); ``actors`` is one
@@ -623,52 +677,8 @@ def export_parquet(conn: sqlite3.Connection, out: Path, prov: Provenance) -> Non
         tables: dict[str, list[dict[str, Any]]] = {t: [] for t in schemas if t != "actors"}
         counter.prepare([(p.document["hash"], e["id"]) for p in page for e in p.analysis["events"]])
         for p in page:
-            a, d = p.analysis, p.document
-            y, m = _year_month(d.get("published"))
-            tables["documents"].append({
-                "hash": d["hash"], "id": d["id"], "source": d.get("source"), "url": d.get("url"),
-                "title": d.get("title"), "published": d.get("published"),
-                "language": d.get("language"), "origin": d.get("origin"),
-                "n_words": len(d["text"].split()), "n_events": len(a["events"]),
-                "n_claims": len(a["claims"]), "text": d["text"],
-                "extractors": _dumps(a.get("extractors") or {}), "ingested_at": p.ingested_at,
-                "year": y, "month": m})
-            for actor in a["actors"]:
-                actors.setdefault(actor["id"], (actor["name"], actor.get("code"),
-                                                actor.get("country"), actor.get("sector"),
-                                                actor.get("kind")))
-            for e in a["events"]:
-                place = e.get("place") or {}
-                eff = effective_date(e, d.get("published"))
-                ey, em = _year_month(eff)
-                tables["events"].append({
-                    "doc_hash": d["hash"], "event_id": e["id"], "type": e["type"],
-                    "mode": e.get("mode"), "cameo": e.get("cameo"), "goldstein": e.get("goldstein"),
-                    "quad": e.get("quad"), "status": e["status"], "date": e.get("date"),
-                    "effective_date": eff, "actors": list(e["actor"]),
-                    "recipients": list(e["recipient"]), "place_name": place.get("name"),
-                    "place_country": place.get("country"), "lat": place.get("lat"),
-                    "lon": place.get("lon"), "confidence": e["confidence"],
-                    "source_claim": e.get("source_claim"), "year": ey, "month": em})
-                ev = e["evidence"]
-                tables["reports"].append({
-                    "event_key": counter.count(d["hash"], e["id"]).key, "doc_hash": d["hash"],
-                    "event_id": e["id"], "document_id": d["id"], "outlet": d.get("source"),
-                    "published": d.get("published"), "status": e["status"],
-                    "evidence_start": ev["start"], "evidence_end": ev["end"],
-                    "evidence_text": ev["text"], "year": y, "month": m})
-            for c in a["claims"]:
-                sp = c["speaker"]
-                tables["claims"].append({
-                    "doc_hash": d["hash"], "claim_id": c["id"], "start": c["start"],
-                    "end": c["end"], "text": c["text"], "speaker_kind": sp["kind"],
-                    "speaker_name": sp.get("name"), "speaker_actor": sp.get("actor"),
-                    "cue": c.get("cue"), "kind": c["kind"], "checkworthiness": c["checkworthiness"],
-                    "year": y, "month": m})
-            for s in a.get("signals") or ():
-                tables["signals"].append({
-                    "doc_hash": d["hash"], "technique": s["technique"], "start": s["start"],
-                    "end": s["end"], "text": s["text"], "score": s["score"], "year": y, "month": m})
+            parquet_rows(p.analysis, tables, actors, ingested_at=p.ingested_at,
+                         event_key=lambda h, e: counter.count(h, e).key)
         for name, rows in tables.items():
             write(name, rows)
         page.clear()
