@@ -530,3 +530,42 @@ def test_serve_command_binds_localhost_by_default():
     assert result.exit_code == 0
     assert "127.0.0.1" in result.output and "--port" in result.output
     json.dumps(result.output)
+
+
+def _facets_by_hand(items):
+    """The event facets counted from the events and their reports, as the API defines them."""
+    from collections import Counter
+    c = {k: Counter() for k in ("type", "status", "outlet", "actor", "recipient", "month")}
+    for e in items:
+        c["type"][e["type"]] += 1
+        c["month"][(e["date"][0] or e["first_reported"] or "")[:7] or None] += 1
+        for k, vals in (("status", {r["status"] for r in e["reports"]}),
+                        ("outlet", {r["outlet"] for r in e["reports"] if r["outlet"]}),
+                        ("actor", {a["id"] for a in e["actors"]}),
+                        ("recipient", {a["id"] for a in e["recipients"]})):
+            c[k].update(vals)
+    return {k: sorted(((v, n) for v, n in cnt.items()), key=lambda x: (-x[1], x[0] is not None, x[0] or ""))
+            for k, cnt in c.items()}
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"until": "2024-04-30"}, {"status": "asserted"}, {"status": "alleged"},
+    {"since": "2024-04-01"}, {"type": "ASSAULT"}, {"min_reports": 2}])
+def test_event_facets_equal_the_counts_of_the_matching_events(mixed, params):
+    # broad filters (most events pass) count the others and subtract them from the stored
+    # totals, narrow ones count the matching events: both must give the counts by hand
+    body = ok(mixed.get(f"{V1}/events", params={**params, "facets": "true", "limit": 500}))
+    got = {k: [(f["value"], f["count"]) for f in v] for k, v in body["facets"].items()}
+    assert got == _facets_by_hand(body["items"])
+
+
+def test_events_without_their_reports(mixed):
+    full = ok(mixed.get(f"{V1}/events"))
+    slim = ok(mixed.get(f"{V1}/events", params={"reports": "false"}))
+    assert slim["total"] == full["total"] == 3
+    assert [e["id"] for e in slim["items"]] == [e["id"] for e in full["items"]]
+    for a, b in zip(slim["items"], full["items"]):
+        assert a["reports"] == [] and b["reports"]
+        assert sorted(a["outlets"]) == sorted(b["outlets"])
+        assert {k: v for k, v in a.items() if k not in ("reports", "outlets")} == \
+               {k: v for k, v in b.items() if k not in ("reports", "outlets")}

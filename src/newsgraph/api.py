@@ -210,12 +210,15 @@ def create_app(db_path: str | os.PathLike, *, allow_store: bool = True,
                q: str | None = None, min_reports: int | None = Query(None, ge=1),
                facets: bool = Query(False, description="Also count every corpus event that passes "
                                     "the filters by type, status, outlet, actor, recipient and month."),
+               reports: bool = Query(True, description="false: leave out each event's reports "
+                                     "(its outlets are still listed); for tables of events."),
                limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
         """Corpus events (after `newsgraph corpus build`) with their reports: the filters of
         `newsgraph query events`; with `facets`, their counts over every matching event."""
         with reading() as store:
-            items, scoped = _run_query(store, "events", limit=limit, offset=offset, **_event_filters(
-                actor, recipient, type, status, outlet, since, until, place, q, min_reports))
+            items, scoped = _run_query(store, "events", limit=limit, offset=offset, reports=reports,
+                                       **_event_filters(actor, recipient, type, status, outlet, since,
+                                                        until, place, q, min_reports))
             out = _page(items, _total(store, scoped), limit, offset)
             if facets:
                 out["facets"] = (store.corpus_event_facets(*scoped.statement, top=FACET_TOP,

@@ -29,7 +29,8 @@ def query(store, what: str = "events", *, actor: str | None = None, recipient: s
           type: str | None = None, status: str | None = None, outlet: str | None = None,
           since: str | None = None, until: str | None = None, place: str | None = None,
           text: str | None = None, min_reports: int | None = None, limit: int = 50,
-          offset: int = 0, refine: "Refine | None" = None) -> list[dict[str, Any]]:
+          offset: int = 0, refine: "Refine | None" = None,
+          reports: bool = True) -> list[dict[str, Any]]:
     """Corpus events, claims or documents that pass every filter given.
 
     - ``actor`` / ``recipient``: an actor id, CAMEO code or name (a recipient filter applies to
@@ -40,7 +41,9 @@ def query(store, what: str = "events", *, actor: str | None = None, recipient: s
       publication date); ``place`` (a place name or ISO3 country); ``text`` (full text of the
       documents, FTS5 syntax); ``min_reports`` (events);
     - ``refine``: more conditions over the result columns (a ``Refine``), which also receives
-      the unpaged statement that ran (for totals and facets: the HTTP API uses it).
+      the unpaged statement that ran (for totals and facets: the HTTP API uses it);
+    - ``reports`` (events): False leaves each event's ``reports`` list empty (its ``outlets``
+      are still given), for lists that show the events only.
     """
     if what not in KINDS:
         raise NewsgraphError("bad_option", f"what must be one of {', '.join(KINDS)}, got {what!r}")
@@ -67,7 +70,8 @@ def query(store, what: str = "events", *, actor: str | None = None, recipient: s
             ids[role] = found
     if what == "events":
         return _events(store, where, params, ids, type, status, outlet, since, until, place,
-                       text_docs and (text_docs, fts_query), min_reports, (limit, offset, refine))
+                       text_docs and (text_docs, fts_query), min_reports, (limit, offset, refine),
+                       reports)
     if what == "claims":
         return _claims(store, where, params, ids, status, outlet, since, until, place,
                        text_docs and (text_docs, fts_query), (limit, offset, refine))
@@ -108,7 +112,7 @@ def _marks(values: list) -> str:
 
 
 def _events(store, where, params, ids, type, status, outlet, since, until, place, text, min_reports,
-            paging) -> list[dict[str, Any]]:
+            paging, with_reports: bool = True) -> list[dict[str, Any]]:
     for role, found in ids.items():
         where.append(f"e.id IN (SELECT corpus_event_id FROM corpus_event_actors WHERE role = ? "
                      f"AND actor_id IN ({_marks(found)}))")
@@ -116,8 +120,10 @@ def _events(store, where, params, ids, type, status, outlet, since, until, place
     if type:
         where.append("e.type = ?")
         params.append(type.upper())
-    if status:
-        where.append("e.id IN (SELECT corpus_event_id FROM corpus_event_reports WHERE status = ?)")
+    if status:   # the event's terms (store schema 5), by their primary key: the list walks its
+        # order index and stops after a page, however many events have the status
+        where.append("EXISTS (SELECT 1 FROM corpus_event_terms AS x WHERE x.corpus_event_id = e.id "
+                     "AND x.term = (SELECT id FROM corpus_terms WHERE facet = 'status' AND value = ?))")
         params.append(status)
     if outlet:
         where.append("e.id IN (SELECT corpus_event_id FROM corpus_event_reports "
@@ -154,14 +160,20 @@ def _events(store, where, params, ids, type, status, outlet, since, until, place
     if not events:
         return []
     keys = list(events)
+    if not with_reports:
+        for cid, outlet_name in store.select(
+                "SELECT corpus_event_id, outlet FROM corpus_event_reports "
+                f"WHERE corpus_event_id IN ({_marks(keys)}) AND outlet IS NOT NULL "
+                "GROUP BY corpus_event_id, outlet ORDER BY corpus_event_id, min(published), outlet", keys):
+            events[cid]["outlets"].append(outlet_name)
     reasons: dict[str, dict] = {}   # merge reasons repeat: each distinct text is parsed once
-    for r in store.select(
+    for r in ([] if not with_reports else store.select(
             "SELECT r.corpus_event_id, d.id, r.doc_hash, r.event_id, r.outlet, r.published, r.status, "
             "r.date, r.place_name, r.evidence_start, r.evidence_end, r.evidence_text, m.score, m.reasons "
             "FROM corpus_event_reports AS r JOIN documents AS d ON d.hash = r.doc_hash "
             "LEFT JOIN corpus_merges AS m ON m.doc_hash = r.doc_hash AND m.event_id = r.event_id "
             f"WHERE r.corpus_event_id IN ({_marks(keys)}) ORDER BY r.published, d.seq, r.evidence_start",
-            keys):
+            keys)):
         ev = events[r[0]]
         ev["reports"].append({"document": r[1], "doc_hash": r[2], "event_id": r[3], "outlet": r[4],
                               "published": r[5], "status": r[6], "date": r[7], "place": r[8],

@@ -233,7 +233,7 @@ async function documentsView(out, _parts, params) {
   const facets = data.facets || {};
   const facetBox = h("aside", { class: "facets panel" },
     facetList("Outlet", facets.outlet, p.outlet, (v) => nav({ outlet: v })),
-    facetList("Month", (facets.month || []).filter((f) => f.value), monthOf(p), (v) => nav(monthRange(v))),
+    facetList("Month", byValueDesc(facets.month), monthOf(p), (v) => nav(monthRange(v))),
     facetList("Event type", facets.event_type, p.type, (v) => nav({ type: v })));
 
   const list = h("ul", { class: "doc-list", "data-testid": "documents" },
@@ -260,6 +260,11 @@ function monthRange(v) {
   const [y, m] = v.split("-").map(Number);
   const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return { since: `${v}-01`, until: `${v}-${String(last).padStart(2, "0")}` };
+}
+
+// months newest first (the API ranks facet values by count)
+function byValueDesc(items) {
+  return (items || []).filter((f) => f.value).sort((a, b) => (a.value < b.value ? 1 : -1));
 }
 
 function facetList(title, items, current, onPick, labelOf) {
@@ -418,7 +423,7 @@ function renderReader(out, a, corpus, opts) {
     safeUrl(doc.url) ? h("a", { href: safeUrl(doc.url), rel: "noopener noreferrer nofollow", target: "_blank" }, "original ↗") : null,
     opts.stored ? null : badge("not stored", "unverified"));
   const article = h("article", { class: "article" },
-    h("h1", { class: "doc-title" }, doc.title || doc.id || "Untitled"), meta, toggles, textEl);
+    h("h1", { class: "doc-title" }, doc.title || "Untitled document"), meta, toggles, textEl);
   put(out, h("div", { class: "reader-layout" }, article, side));
 
   out._after = () => {
@@ -623,7 +628,8 @@ async function analyseView(out) {
     try {
       const t0 = performance.now();
       const data = await api("/analyze", {}, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-      status.textContent = `Analysed in ${((performance.now() - t0) / 1000).toFixed(1)} s (not stored).`;
+      const ms = performance.now() - t0;
+      status.textContent = `Analysed in ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`} (not stored).`;
       const box = document.createElement("div");
       renderReader(box, data.analysis, null, { stored: false });
       result.replaceChildren(box);
@@ -650,9 +656,11 @@ async function eventsView(out, _parts, params) {
   const offset = Number(p.offset || 0);
   const filters = {};
   for (const k of EVENT_FILTERS) filters[k] = p[k];
-  const data = await api("/events", { ...filters, facets: "true", limit: PAGE, offset });
+  // the table first; the facets (which count every matching event) arrive beside it
+  const facetsP = api("/events", { ...filters, facets: "true", reports: "false", limit: 1 });
+  facetsP.catch(() => null);
+  const data = await api("/events", { ...filters, reports: "false", limit: PAGE, offset });
   const nav = (changes) => go("events", { ...p, offset: undefined, ...changes });
-  const facets = data.facets || {};
   const search = h("input", { type: "search", placeholder: "Search the evidence…", value: p.q || "", "aria-label": "search events" });
   const since = h("input", { type: "date", value: p.since || "", "aria-label": "since" });
   const until = h("input", { type: "date", value: p.until || "", "aria-label": "until" });
@@ -663,13 +671,22 @@ async function eventsView(out, _parts, params) {
   } }, search, h("label", { class: "inline" }, "from", since), h("label", { class: "inline" }, "to", until), minr,
   h("button", { class: "primary", type: "submit" }, "Filter"));
   const aside = h("aside", { class: "facets panel", "data-testid": "event-facets" },
-    facetList("Type", facets.type, p.type, (v) => nav({ type: v })),
-    facetList("Status", facets.status, p.status, (v) => nav({ status: v })),
-    facetList("Actor", facets.actor, p.actor, (v) => nav({ actor: v })),
-    facetList("Recipient", facets.recipient, p.recipient, (v) => nav({ recipient: v })),
-    facetList("Outlet", facets.outlet, p.outlet, (v) => nav({ outlet: v })),
-    facetList("Month", (facets.month || []).filter((f) => f.value), monthOf(p), (v) => nav(monthRange(v))),
-    !Object.keys(facets).length ? h("p", { class: "muted" }, "No facets.") : null);
+    h("p", { class: "muted" }, "Counting facets…"));
+  const token = renderToken;
+  facetsP.then((fd) => {
+    if (token !== renderToken) return;
+    const facets = (fd && fd.facets) || {};
+    aside.replaceChildren();
+    put(aside,
+      facetList("Type", facets.type, p.type, (v) => nav({ type: v })),
+      facetList("Status", facets.status, p.status, (v) => nav({ status: v })),
+      facetList("Actor", facets.actor, p.actor, (v) => nav({ actor: v })),
+      facetList("Recipient", facets.recipient, p.recipient, (v) => nav({ recipient: v })),
+      facetList("Outlet", facets.outlet, p.outlet, (v) => nav({ outlet: v })),
+      facetList("Month", byValueDesc(facets.month), monthOf(p), (v) => nav(monthRange(v))),
+      !Object.keys(facets).length ? h("p", { class: "muted" }, "No facets.") : null);
+    aside.dataset.ready = "true";
+  }, (err) => { if (token === renderToken) aside.replaceChildren(errorBox(err)); });
   const rows = data.items.map((e) => h("tr", { class: "clickable", "data-event": e.id, onclick: (ev) => { if (!ev.target.closest("a")) go(`event/${enc(e.id)}`); } },
     h("td", { class: "nowrap" }, dateText(e.date)),
     h("td", null, typeBadge(e.type, e.quad)),
