@@ -18,6 +18,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/newsgraph ingest samples/text samples/html samples/jsonl --db $(DB)
+	$(BIN)/newsgraph corpus build --db $(DB)
 
 test: $(STAMP) browser-if-possible
 	$(BIN)/python -m pytest -q
