@@ -640,6 +640,8 @@ def serve(
     port: int = typer.Option(8765, min=1, max=65535, help="Port to listen on."),
     read_only: bool = typer.Option(False, "--read-only", help="Refuse POST /api/v1/analyze?store=true "
                                    "(never write to the store)."),
+    signals: bool = typer.Option(False, "--signals", help="Also mark propaganda techniques in the "
+                                 "articles posted to /api/v1/analyze (the UI's Analyse view)."),
 ) -> None:
     """Serve the web UI (docs/ui.md) at http://HOST:PORT/ and the HTTP JSON API (docs/api.md) at
     /api/v1 over a store."""
@@ -648,6 +650,7 @@ def serve(
     from .api import create_app
 
     try:
+        _use_registry([], signals)
         api = create_app(_existing(db) if read_only else db, allow_store=not read_only)
     except NewsgraphError as exc:
         _fail(exc)
