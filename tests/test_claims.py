@@ -497,3 +497,12 @@ def test_a_quotation_paragraph_after_a_named_speakers_indirect_speech_is_theirs(
                                       "\"Nobody in the cabinet supports it any more. We will start again in the autumn.\"\n"
                                       "The chamber adjourned at noon.")
     assert [(c["speaker"]["kind"], c["cue"]) for c in claims] == [("person", "said")] * 3 + [("author", None)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "No one can say that the ceasefire has failed.",
+    "Nobody claims that the border is closed.",
+])
+def test_a_subject_that_is_no_one_is_no_speaker(nlp, valid, sentence):
+    _, claims = claims_of(nlp, valid, sentence)
+    assert claims and all(c["speaker"]["kind"] == "author" for c in claims), claims

@@ -171,6 +171,13 @@ def _subject(verb):
     return None, False
 
 
+def _no_one(subj) -> bool:
+    """A subject that names no speaker at all: "no one", "nobody", "none (of them)", "nothing"."""
+    low = subj.lower_
+    return (low in ("nobody", "none", "nothing", "noone", "no-one")
+            or (low in ("one", "body") and any(c.lower_ == "no" for c in subj.children)))
+
+
 def _agent(verb):
     for c in verb.children:
         if c.dep_ == "agent":
@@ -879,6 +886,8 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                     speaker = _speaker_of(agent, tok_actor, ctx)
             elif subj is None:
                 continue
+            elif _no_one(subj):
+                continue   # "No one can say that ...", "nobody claims ...": no one says it
             elif subj.lower_ in FIRST_PERSON and _in_quote(subj):
                 continue   # '"I believe in us"': the quoted speaker's own words, not a new claim
             else:
