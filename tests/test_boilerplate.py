@@ -23,6 +23,10 @@ def cleaned(*lines: str) -> tuple[str, tuple[Boilerplate, ...]]:
     ("Sponsored content", "advertisement"),
     ("Story continues below advertisement", "advertisement"),
     ("Subscribe to our newsletter", "newsletter"),
+    ("Phone This field is for validation purposes and should be left unchanged.", "form"),
+    ("Completing this poll grants you access to Example Outpost updates free of charge.", "form"),
+    ("You may opt out at anytime.", "form"),
+    ("You also agree to this site's Privacy Policy and Terms of Use.", "form"),
     ("Sign up for our daily briefing newsletter.", "newsletter"),
     ("Get the latest news in your inbox", "newsletter"),
     ("Subscribe now", "newsletter"),
@@ -71,6 +75,8 @@ def test_each_category_is_removed_with_its_reason(line, reason):
 
 
 @pytest.mark.parametrize("sentence", [
+    "Both sides agree to the terms of use of the demilitarised zone, the envoy said.",
+    "Residents may opt out of the evacuation at any time, officials said.",
     "The minister said he would not follow the US lead.",
     "Russia will share intelligence with Turkey, the Kremlin said.",
     "Share prices fell 5% in Moscow on Monday.",
