@@ -267,6 +267,18 @@ def test_an_independent_outlet_corroborates_a_claim(tmp_path):
     assert report.claims["embedded"] == 2
 
 
+def test_documents_of_unknown_outlets_do_not_corroborate(tmp_path):
+    # two documents without an outlet may come from one outlet: neither confirms the other,
+    # and a known outlet is not confirmed by a document of unknown origin
+    store, _ = store_of(tmp_path, claim_doc("u1", None, "2019-08-27", CLAIM),
+                        claim_doc("u2", None, "2019-08-28",
+                                  "Russia is supplying weapons to the Taliban in Afghanistan"),
+                        claim_doc("u3", "Kabul Daily", "2019-08-29",
+                                  "Russia is supplying weapons to the Taliban in northern Afghanistan"))
+    assert statuses(store) == {("u1", "c0"): "unverified", ("u2", "c0"): "unverified",
+                               ("u3", "c0"): "unverified"}
+
+
 def test_a_copied_article_is_not_independent(tmp_path):
     body = ("The wire story was picked up word for word by a second site that republishes agency copy "
             "without changes, as it often does with stories about the war in Afghanistan. ")

@@ -682,7 +682,10 @@ def corroborate(claims: list[dict[str, Any]], matcher: Matcher, copies: CopyFind
         for (h, start, end), against in (contested_events or {}).items():
             if h == c["doc_hash"] and start < c["end"] and c["start"] < end:
                 con.extend(x for x in against if x not in con)
-        independent = len({s["outlet"] for s in sup if not s["copy"]})
+        # independent: another outlet, known on both sides (two documents of unknown outlets
+        # may be one outlet's), and not a near-copy
+        independent = 0 if c["outlet"] is None else len(
+            {s["outlet"] for s in sup if not s["copy"] and s["outlet"] is not None})
         status = "contested" if con else "corroborated" if independent else "unverified"
         out[key] = Corroboration(status, sup, con, independent)
     stats["corroborated"] = sum(1 for v in out.values() if v.status == "corroborated")
