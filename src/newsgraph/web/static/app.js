@@ -505,9 +505,9 @@ function card(layer, rec, ctx) {
         h("dt", null, "Check-worthiness"), h("dd", null, (rec.checkworthiness || 0).toFixed(3)),
         link ? [h("dt", null, "Corroboration"), h("dd", null, `${link.status}, ${link.independent} independent outlet(s)`)] : null,
         link && link.supporting && link.supporting.length ? [h("dt", null, "Supported by"),
-          h("dd", null, link.supporting.map((s, i) => [i ? ", " : "", s.outlet || "?", ` (${(s.similarity || 0).toFixed(2)})`]))] : null,
+          h("dd", null, link.supporting.map((s, i) => [i ? ", " : "", s.outlet || "unknown outlet", ` (${(s.similarity || 0).toFixed(2)})`]))] : null,
         link && link.contradicting && link.contradicting.length ? [h("dt", null, "Contradicted by"),
-          h("dd", null, link.contradicting.map((s, i) => [i ? ", " : "", s.outlet || "?"]))] : null,
+          h("dd", null, link.contradicting.map((s, i) => [i ? ", " : "", s.outlet || "unknown outlet"]))] : null,
         rec.narratives && rec.narratives.length ? [h("dt", null, "Narratives"),
           h("dd", null, rec.narratives.map((n, i) => [i ? "; " : "", n.title || n.id]))] : null),
       h("div", { class: "rtext" }, rec.text));
@@ -830,7 +830,7 @@ async function claimsView(out, _parts, params) {
       h("div", { class: "ctext" }, c.text),
       h("div", { class: "cmeta" }, speakerBadge(c.speaker), badge(c.kind), statusBadge(c.corroboration || "unverified"),
         c.independent ? h("span", null, `${c.independent} independent outlet(s)`) : null,
-        h("span", null, `${c.outlet || "?"}, ${c.published || "undated"}`),
+        h("span", null, `${c.outlet || "unknown outlet"}, ${c.published || "undated"}`),
         h("a", { href: `#/doc/${enc(c.document || c.doc_hash)}?claim=${enc(c.claim_id)}` }, "read in context →"))))));
   put(out, pageHead("Claims", `${fmt(data.total)} claims, most check-worthy first`), form,
     filterChips(p, ["actor", "outlet", "since", "until"], nav),
