@@ -13,7 +13,8 @@
 // The layout is a small velocity-Verlet simulation written here: all-pairs repulsion
 // (fine up to a few hundred nodes), spring edges, weak centring, collision, cooling.
 
-const SVGNS = "http://www.w3.org/2000/svg";
+import { count, fmt, htmlEl, num, svgEl } from "/static/dom.js";
+
 const KINDS = ["country", "person", "organization", "group"];
 const KIND_NAMES = {country: "Country", person: "Person", organization: "Organization",
   group: "Group", other: "Other"};
@@ -25,34 +26,6 @@ const K_MAX = 8;
 const LABEL_FONT_PX = 11.5;
 const PRE_RUN_MS = 350;   // ms of layout before the first paint
 let instances = 0;
-
-function svgEl(tag, attrs, parent) {
-  const e = document.createElementNS(SVGNS, tag);
-  if (attrs) for (const k of Object.keys(attrs)) e.setAttribute(k, String(attrs[k]));
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function htmlEl(tag, cls, parent, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = String(text);
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function num(v) {
-  const n = Number(v);
-  return isFinite(n) ? n : 0;
-}
-
-function fmt(n) {
-  return Math.round(num(n)).toLocaleString("en-US");
-}
-
-function count(n, one, many) {
-  return fmt(n) + " " + (Math.round(num(n)) === 1 ? one : many);
-}
 
 function kindOf(kind) {
   const k = String(kind || "").toLowerCase();

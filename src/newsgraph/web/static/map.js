@@ -14,7 +14,8 @@
 // dependencies, safe under `script-src 'self'; style-src 'self'`: strings from the data
 // are set with textContent or setAttribute only.
 
-const SVGNS = "http://www.w3.org/2000/svg";
+import { count, fmt, htmlEl, num, svgEl } from "/static/dom.js";
+
 const DEG = Math.PI / 180;
 const UNIT = 1000;           // projected coordinates are stored x1000 in path data
 const LAT_TOP = 84;
@@ -22,34 +23,6 @@ const LAT_BOTTOM = -57;
 const K_MAX = 24;
 const worldCache = new Map();   // url -> Promise<world>
 const pathCache = new WeakMap(); // world -> [{country, d}]
-
-function svgEl(tag, attrs, parent) {
-  const e = document.createElementNS(SVGNS, tag);
-  if (attrs) for (const k of Object.keys(attrs)) e.setAttribute(k, String(attrs[k]));
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function htmlEl(tag, cls, parent, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = String(text);
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function num(v) {
-  const n = Number(v);
-  return isFinite(n) ? n : 0;
-}
-
-function fmt(n) {
-  return Math.round(num(n)).toLocaleString("en-US");
-}
-
-function count(n, one, many) {
-  return fmt(n) + " " + (Math.round(num(n)) === 1 ? one : many);
-}
 
 function r1(v) {
   return Math.round(v * 10) / 10;
