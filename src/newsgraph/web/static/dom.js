@@ -30,3 +30,11 @@ export function fmt(n) {
 export function count(n, one, many) {
   return fmt(n) + " " + (Math.round(num(n)) === 1 ? one : many);
 }
+
+// The zoom factor of one wheel event (lines and pages turned into pixels, one step capped).
+export function wheelFactor(ev, pageHeight) {
+  let dy = ev.deltaY;
+  if (ev.deltaMode === 1) dy *= 33;
+  else if (ev.deltaMode === 2) dy *= pageHeight;
+  return Math.exp(-Math.max(-300, Math.min(300, dy)) * 0.0022);
+}

@@ -13,7 +13,7 @@
 // The layout is a small velocity-Verlet simulation written here: all-pairs repulsion
 // (fine up to a few hundred nodes), spring edges, weak centring, collision, cooling.
 
-import { count, fmt, htmlEl, num, svgEl } from "/static/dom.js";
+import { count, fmt, htmlEl, num, svgEl, wheelFactor } from "/static/dom.js";
 
 const KINDS = ["country", "person", "organization", "group"];
 const KIND_NAMES = {country: "Country", person: "Person", organization: "Organization",
@@ -777,11 +777,8 @@ export function forceGraph(container, data, options) {
   }
   function onWheel(ev) {
     ev.preventDefault();
-    let dy = ev.deltaY;
-    if (ev.deltaMode === 1) dy *= 33;
-    else if (ev.deltaMode === 2) dy *= view.h;
     const [x, y] = localPoint(ev);
-    zoomAt(x, y, Math.exp(-Math.max(-300, Math.min(300, dy)) * 0.0022), false);
+    zoomAt(x, y, wheelFactor(ev, view.h), false);
   }
   function onKeyDown(ev) {
     const n = nodeFrom(ev.target);

@@ -14,7 +14,7 @@
 // dependencies, safe under `script-src 'self'; style-src 'self'`: strings from the data
 // are set with textContent or setAttribute only.
 
-import { count, fmt, htmlEl, num, svgEl } from "/static/dom.js";
+import { count, fmt, htmlEl, num, svgEl, wheelFactor } from "/static/dom.js";
 
 const DEG = Math.PI / 180;
 const UNIT = 1000;           // projected coordinates are stored x1000 in path data
@@ -462,11 +462,8 @@ export async function worldMap(container, points, options) {
   }
   function onWheel(ev) {
     ev.preventDefault();
-    let dy = ev.deltaY;
-    if (ev.deltaMode === 1) dy *= 33;
-    else if (ev.deltaMode === 2) dy *= view.h;
     const [x, y] = local(ev);
-    zoomAt(x, y, Math.exp(-Math.max(-300, Math.min(300, dy)) * 0.0022), false);
+    zoomAt(x, y, wheelFactor(ev, view.h), false);
   }
   function onLeave() {
     if (!drag) { tip.hidden = true; setHoverCountry(null); }
