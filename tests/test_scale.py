@@ -159,3 +159,12 @@ def test_cli_ray_engine_then_merge(local_ray, tmp_path):
     result = runner.invoke(app, ["merge", str(out), "--db", str(tmp_path / "m.db"), "--no-corpus"])
     assert result.exit_code == 0, result.output
     assert "11 analyses read: 11 stored" in result.output
+
+
+def test_a_run_without_documents_merges_to_nothing(local_ray, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.jsonl").write_text("\n")
+    report = run([tmp_path / "in"], out=tmp_path / "out", jobs=1)
+    assert report.documents == 0 and report.skipped == 0
+    merged = merge(tmp_path / "out", db=tmp_path / "m.db", corpus=False)
+    assert merged.analyses == 0 and merged.stored == 0

@@ -37,15 +37,17 @@ def merge(out: str | os.PathLike, *, db: str | os.PathLike, corpus: bool = True,
 
     out = Path(out)
     manifest_path = out / "manifest.json"
-    if not manifest_path.is_file() or not (out / "analyses").is_dir():
-        raise NewsgraphError("not_found", f"{out} is not a newsgraph engine output (no manifest.json "
-                             "and analyses/)", "run `newsgraph ingest ... --engine ray --out DIR` first")
+    if not manifest_path.is_file():
+        raise NewsgraphError("not_found", f"{out} is not a newsgraph engine output (no manifest.json)",
+                             "run `newsgraph ingest ... --engine ray --out DIR` first")
     report = MergeReport(manifest=json.loads(manifest_path.read_text(encoding="utf-8")))
     with Store(db) as store:
         report.run_id = store.start_run(command="merge", options={"out": str(out)})
-        analyses = pads.dataset(out / "analyses", format="parquet", partitioning="hive")
-        # documents in the order of their hash, so that two merges of one output store alike
-        for batch in analyses.to_batches(columns=["doc_hash", "analysis"], batch_size=BATCH):
+        # (a run whose inputs held no document has no analyses/ folder)
+        analyses = (pads.dataset(out / "analyses", format="parquet", partitioning="hive")
+                    .to_batches(columns=["doc_hash", "analysis"], batch_size=BATCH)
+                    if (out / "analyses").is_dir() else [])
+        for batch in analyses:
             objs = [json.loads(a) for a in batch.column("analysis").to_pylist()]
             report.analyses += len(objs)
             report.stored += store.add_analyses(objs, run_id=report.run_id)
