@@ -152,7 +152,8 @@ def test_documents_then_reader_highlights_and_records(page):
     for layer in ("events", "claims", "actors", "places"):
         assert text.locator(f".seg[data-layers~={layer}]").count() > 0, layer
     shot(page, "02-reader")
-    # click an event highlight: its record (type, status, actors) appears beside the text
+    # hover: a one-line summary of each record there; click: the records beside the text
+    assert "Event: " in text.locator(".seg[data-layers~=events]").first.get_attribute("title")
     text.locator(".seg[data-layers~=events]").first.click()
     record = page.locator("[data-testid=side] [data-record=event]").first
     record.wait_for()

@@ -346,7 +346,8 @@ function renderReader(out, a, corpus, opts) {
     if (!s.covering.length) { textEl.appendChild(document.createTextNode(piece)); return; }
     const layers = new Set(s.covering.map((x) => x.layer));
     const cls = ["seg", ...LAYERS.filter(([l]) => layers.has(l)).map(([, , c]) => c)].join(" ");
-    const el = h("span", { class: cls, "data-seg": i, "data-layers": [...layers].sort().join(" ") }, piece);
+    const el = h("span", { class: cls, "data-seg": i, "data-layers": [...layers].sort().join(" "),
+      title: s.covering.map(hoverLine).join("\n") }, piece);
     const claim = s.covering.filter((x) => x.layer === "claims").map((x) => x.rec.checkworthiness || 0);
     if (claim.length) el.style.setProperty("--cw-colour", cwColour(Math.max(...claim)));
     segEls[i] = el;
@@ -448,6 +449,19 @@ function renderReader(out, a, corpus, opts) {
     }
     showTab("claims", tabDefs[1][2]);
   };
+}
+
+// One line per record for the tooltip of a highlight (the click shows the whole record).
+function hoverLine(x) {
+  const r = x.rec;
+  if (x.layer === "events") return `Event: ${r.type} (${r.status})${r.date ? ", " + r.date : ""}`;
+  if (x.layer === "claims") {
+    const who = r.speaker ? (r.speaker.kind === "author" ? "the author" : r.speaker.name || r.speaker.kind) : "?";
+    return `Claim by ${who}: ${r.kind}, check-worthiness ${(r.checkworthiness || 0).toFixed(2)}`;
+  }
+  if (x.layer === "actors") return `Actor: ${r.name}${r.code ? " (" + r.code + ")" : ""}`;
+  if (x.layer === "places") return `Place: ${r.name}${r.country ? " (" + r.country + ")" : ""}`;
+  return `Signal: ${String(r.technique).replace(/_/g, " ")} (${(r.score || 0).toFixed(2)})`;
 }
 
 function safeUrl(url) {
