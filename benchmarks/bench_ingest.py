@@ -1,6 +1,7 @@
 """Ingest throughput and peak memory on real articles.
 
     .venv/bin/python benchmarks/bench_ingest.py [--corpus DIR ...] [--repeat N] [--jobs N]
+        [--articles K] [--memory-check] [--jobs-check]
 
 Reads the real articles in ../shared/data/corpora/ptc-unlabeled (and any --corpus
 directories), writes them ``--repeat`` times (each copy with its own URL, so the
@@ -13,6 +14,13 @@ in a fresh process on the same texts:
 
 and prints words/s and articles/s per phase, the ratios between them, CPU time,
 and each process's peak resident memory. Figures are printed, never asserted.
+
+``--memory-check`` runs the ingest again over ten times the documents (``--repeat`` x 10)
+and prints both peaks and their ratio; ``--jobs-check`` runs the ingest with ``--jobs 2``
+and ``--jobs 1`` and prints the speed-up. ``--articles K`` takes the first K articles only
+(to keep those checks short). The last lines compare the figures with the targets of
+"Scale and speed": ingest >= 6,000 words/s on one core and >= 0.6x the raw parse,
+--jobs 2 >= 1.7x --jobs 1, the peak over 10x the articles within 10% of the shorter run.
 """
 
 from __future__ import annotations
@@ -89,8 +97,8 @@ def phase(name: str, jsonl: str, jobs: int) -> dict:
             "peak_mib": _peak_mib(), "skipped": 0, "extractors": spent if name == "analyze" else {}}
 
 
-def build_input(corpora: list[Path], repeat: int, path: Path) -> tuple[int, int]:
-    files = sorted(f for c in corpora for f in c.rglob("*.txt"))
+def build_input(corpora: list[Path], repeat: int, path: Path, articles: int | None = None) -> tuple[int, int]:
+    files = sorted(f for c in corpora for f in c.rglob("*.txt"))[:articles]
     n = 0
     with path.open("w", encoding="utf-8") as out:
         for copy in range(repeat):
@@ -108,6 +116,11 @@ def main() -> int:
     parser.add_argument("--corpus", action="append", type=Path)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--articles", type=int, help="only the first K articles of the corpora")
+    parser.add_argument("--memory-check", action="store_true",
+                        help="also ingest --repeat x 10 and compare the peak memory")
+    parser.add_argument("--jobs-check", action="store_true",
+                        help="also ingest with --jobs 2 and --jobs 1 and compare their speed")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -120,22 +133,35 @@ def main() -> int:
         print(f"skipped: corpus not found: {', '.join(map(str, missing))} "
               "(the real articles live in ../shared/data; see shared/data/SOURCES.md)")
         return 0
+
+    def run(name: str, path: Path, jobs: int) -> dict:
+        proc = subprocess.run([sys.executable, __file__, "--phase", name, "--input", str(path),
+                               "--jobs", str(jobs)], capture_output=True, text=True, check=True)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
     with tempfile.TemporaryDirectory() as tmp:
         jsonl = Path(tmp) / "bench.jsonl"
-        n_files, n_docs = build_input(corpora, args.repeat, jsonl)
+        n_files, n_docs = build_input(corpora, args.repeat, jsonl, args.articles)
         print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-              f"Python {platform.python_version()}")
+              f"Python {platform.python_version()}, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}")
         print(f"input: {n_files} articles x {args.repeat} = {n_docs} documents from "
               f"{', '.join(map(str, corpora))}; ingest --jobs {args.jobs}")
         results = {}
         for name in ("parse", "analyze", "ingest"):
-            proc = subprocess.run([sys.executable, __file__, "--phase", name, "--input", str(jsonl),
-                                   "--jobs", str(args.jobs)], capture_output=True, text=True, check=True)
-            results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"{'phase':<8} {'articles':>8} {'words':>9} {'wall s':>7} {'cpu s':>7} "
+            results[name] = run(name, jsonl, args.jobs)
+        extra = {}
+        if args.jobs_check:
+            for jobs in (1, 2):
+                extra[f"ingest j{jobs}"] = (results["ingest"] if jobs == args.jobs
+                                            else run("ingest", jsonl, jobs))
+        if args.memory_check:
+            big = Path(tmp) / "bench10.jsonl"
+            build_input(corpora, args.repeat * 10, big, args.articles)
+            extra["ingest x10"] = run("ingest", big, args.jobs)
+    print(f"{'phase':<10} {'articles':>8} {'words':>9} {'wall s':>7} {'cpu s':>7} "
           f"{'art/s':>7} {'words/s':>8} {'words/cpu-s':>11} {'peak MiB':>9}")
-    for name, r in results.items():
-        print(f"{name:<8} {r['articles']:>8} {r['words']:>9} {r['wall']:>7.2f} {r['cpu']:>7.2f} "
+    for name, r in list(results.items()) + list(extra.items()):
+        print(f"{name:<10} {r['articles']:>8} {r['words']:>9} {r['wall']:>7.2f} {r['cpu']:>7.2f} "
               f"{r['articles'] / r['wall']:>7.1f} {r['words'] / r['wall']:>8.0f} "
               f"{r['words'] / r['cpu']:>11.0f} {r['peak_mib']:>9.0f}")
     parse, analyze, ingest = (results[k]["words"] / results[k]["wall"] for k in ("parse", "analyze", "ingest"))
@@ -148,6 +174,26 @@ def main() -> int:
         print(f"  {key:<10} {spent:7.2f} s  {spent / parse_wall:.0%} of the parse")
     if results["ingest"]["skipped"]:
         print(f"note: {results['ingest']['skipped']} documents skipped during ingest")
+    single = results["ingest"] if args.jobs == 1 else extra.get("ingest j1")
+    print("targets (Scale and speed):")
+    if single is not None:
+        rate = single["words"] / single["wall"]
+        print(f"  ingest on one core      {rate:8.0f} words/s      target >= 6,000   "
+              f"{'met' if rate >= 6000 else 'not met'}")
+        ratio = rate / parse
+        print(f"  ingest / raw parse      {ratio:8.2f}              target >= 0.60    "
+              f"{'met' if ratio >= 0.6 else 'not met'}")
+    if args.jobs_check:
+        one, two = (extra[f"ingest j{j}"] for j in (1, 2))
+        speedup = (two["words"] / two["wall"]) / (one["words"] / one["wall"])
+        print(f"  --jobs 2 / --jobs 1     {speedup:8.2f}              target >= 1.70    "
+              f"{'met' if speedup >= 1.7 else 'not met'}")
+    if args.memory_check:
+        small, large = results["ingest"], extra["ingest x10"]
+        growth = large["peak_mib"] / small["peak_mib"]
+        print(f"  peak memory x10 / x1    {growth:8.2f}              target <= 1.10    "
+              f"{'met' if growth <= 1.1 else 'not met'}  ({small['peak_mib']:.0f} MiB over "
+              f"{small['articles']} documents, {large['peak_mib']:.0f} MiB over {large['articles']})")
     return 0
 
 

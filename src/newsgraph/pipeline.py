@@ -116,6 +116,23 @@ def _register_builtin() -> None:
 _register_builtin()
 
 
+def preload() -> None:
+    """Load the spaCy pipeline and the extractors' tables and models (all but the sentence
+    encoder, whose runtime is not to be forked) in this process, so that worker processes
+    forked afterwards share them instead of each reading them again (about 3 s a worker).
+    A table that fails to load is left to fail where it is used, as before."""
+    load_nlp()
+    from . import checkworthiness
+    from .extract import actors, claims, event_types, events, places, status
+    for load in (actors._tables, places.gazetteer, event_types.cameo_verbs,
+                 event_types._cameo_slot_sets, event_types.shipped_model, events._trigger_data,
+                 status.load_cues, claims.cues, checkworthiness._shipped):
+        try:
+            load()
+        except Exception:
+            pass
+
+
 def extractor_versions(nlp=None) -> dict[str, str]:
     versions = {e.name: (e.version if OPTIONAL.get(e.name, True) else "off") for e in REGISTRY.values()}
     if nlp is not None:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .ingest import DEFAULT_MAX_BYTES, iter_documents
 from .model import Document, Skipped
-from .pipeline import analyze_documents
+from .pipeline import analyze_documents, preload
 from .store import Store
 
 COMMIT_EVERY = 32      # documents per store transaction
@@ -71,6 +71,8 @@ def _analyze_stream(documents: Iterable[Document], jobs: int) -> Iterator[dict[s
     # document stream, which reads the store, stays on the thread that owns the store;
     # at most 2 * jobs chunks are in flight, which keeps memory bounded.
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    if ctx.get_start_method() == "fork":
+        preload()   # forked workers share the pipeline and the tables: loaded once, not per worker
     with ctx.Pool(jobs, initializer=_worker_init) as pool:
         in_flight: deque = deque()
         for chunk in _chunks(documents, CHUNK):

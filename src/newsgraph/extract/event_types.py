@@ -179,17 +179,45 @@ def cameo_vote(pred, exclude: Iterable[int] = ()) -> tuple[str, str]:
     """
     if pred is None:
         return "", ""
-    patterns = cameo_verbs().get(pred.lemma_.lower()) or cameo_verbs().get(pred.lower_)
+    table = _cameo_slot_sets()
+    patterns = table.get(pred.lemma_.lower()) or table.get(pred.lower_)
     if not patterns:
         return "", ""
     skip = set(exclude)
-    after = _words(t for t in pred.subtree if t.i > pred.i and t.i not in skip)
-    before = _words(t for t in pred.subtree if t.i < pred.i and t.i not in skip)
-    for p in patterns:
-        if all(any(a in after for a in slot) for slot in p.post) and \
-                all(any(a in before for a in slot) for slot in p.pre):
-            return p.plover, p.code
+    # the words of the phrase after the verb and before it, in one walk of its subtree
+    after: set[str] = set()
+    before: set[str] = set()
+    here = pred.i
+    for t in pred.subtree:
+        i = t.i
+        if i == here or i in skip:
+            continue
+        words = after if i > here else before
+        words.add(t.lower_)
+        words.add(t.lemma_.lower())
+    for plover, code, post, pre in patterns:
+        # a slot matches when one of its words is in the phrase: a set intersection
+        if all(not after.isdisjoint(slot) for slot in post) and \
+                all(not before.isdisjoint(slot) for slot in pre):
+            return plover, code
     return "", ""
+
+
+def has_cameo_patterns(pred) -> bool:
+    """Whether the dictionary has patterns for the predicate (else ``cameo_vote`` gives
+    ("", "") whatever it is asked to exclude)."""
+    table = _cameo_slot_sets()
+    return bool(table.get(pred.lemma_.lower()) or table.get(pred.lower_))
+
+
+@lru_cache(maxsize=1)
+def _cameo_slot_sets() -> dict[str, tuple[tuple[str, str, tuple[frozenset, ...], tuple[frozenset, ...]], ...]]:
+    """``cameo_verbs`` with each slot's alternatives as a set, in the same order."""
+    sets: dict[tuple[str, ...], frozenset] = {}   # a synset's slot recurs: one set for all
+    return {verb: tuple((p.plover, p.code, tuple(sets.get(s) or sets.setdefault(s, frozenset(s)) for s in p.post),
+                         tuple(sets.get(s) or sets.setdefault(s, frozenset(s)) for s in p.pre))
+                        for p in patterns)
+            for verb, patterns in cameo_verbs().items()}
 
 
 # ------------------------------------------------------------------ views of a pair

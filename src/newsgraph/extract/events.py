@@ -237,10 +237,12 @@ def candidates(doc, tok_actor: dict[int, str]) -> list[Candidate]:
                 override = _verb_override(tok)
                 if override is not None:
                     plover, code = override["type"], ""
-                else:
+                elif event_types.has_cameo_patterns(tok):
                     # the verb's own phrase, not the clauses it reports or governs ("said that ...")
                     nested = {t.i for child in tok.children if child.dep_ in NESTED_DEPS for t in child.subtree}
                     plover, code = event_types.cameo_vote(tok, nested)
+                else:   # not in the dictionary: no vote
+                    plover, code = "", ""
                 if not plover:
                     continue
             elif tok.pos_ == "NOUN" and tok.lemma_.lower() in nouns and tok.i not in tok_actor:
