@@ -26,8 +26,8 @@ test: $(STAMP) browser-if-possible
 # Debian's chromium for the browser tests of the web UI (tests/test_ui.py), with root or sudo
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
-	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi; }
 	@chromium --version 2>/dev/null | head -1
 
 # `make test` installs chromium where it may (root, or sudo without a password); elsewhere the
