@@ -222,7 +222,8 @@ def create_app(db_path: str | os.PathLike, *, allow_store: bool = True,
             out = _page(items, _total(store, scoped), limit, offset)
             if facets:
                 out["facets"] = (store.corpus_event_facets(*scoped.statement, top=FACET_TOP,
-                                                           everything=scoped.everything)
+                                                           everything=scoped.everything,
+                                                           matching=out["total"])
                                  if scoped.statement else {k: [] for k in EVENT_FACETS})
         return _json(out)
 

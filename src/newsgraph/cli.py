@@ -232,10 +232,13 @@ def _ingest_ray(paths, *, db, outlet, date, jobs, max_bytes, check_language, reg
               f"{r['words']:,} words in {r['seconds']:.1f} s on {r['workers']} workers -> {r['out']}",
               markup=False, highlight=False)
     if merged:
-        m = data["merge"]
-        out.print(f"merged into {db}: {m['stored']} stored, {m['duplicates']} already there, "
-                  f"{m['skipped']} skipped inputs recorded; corpus events rebuilt", markup=False,
-                  highlight=False)
+        _say_merged(data["merge"], db, corpus=True)
+
+
+def _say_merged(m: dict, db: Path, *, corpus: bool) -> None:
+    out.print(f"{m['analyses']} analyses read: {m['stored']} stored, {m['duplicates']} already in "
+              f"{db}; {m['skipped']} skipped inputs recorded" + ("; corpus events rebuilt" if corpus else ""),
+              markup=False, highlight=False)
 
 
 @app.command("merge")
@@ -256,9 +259,7 @@ def merge_command(
     if fmt is not Format.text:
         sys.stdout.write(_dumps(data, indent=2) + "\n")
         return
-    out.print(f"{data['analyses']} analyses read: {data['stored']} stored, {data['duplicates']} already "
-              f"in {db}; {data['skipped']} skipped inputs recorded"
-              + ("; corpus events rebuilt" if corpus else ""), markup=False, highlight=False)
+    _say_merged(data, db, corpus=corpus)
 
 
 @app.command()

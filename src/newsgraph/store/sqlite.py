@@ -830,12 +830,14 @@ class Store:
 
     # -- writing --------------------------------------------------------------------
 
-    def _known(self, hashes: list[str]) -> set[str]:
+    def _known(self, keys: list[str], table: str = "documents", column: str = "hash") -> set[str]:
+        """The ``keys`` that are stored already as ``table.column`` (documents by hash, actors
+        by id)."""
         known: set[str] = set()
-        for chunk in _chunks(hashes):
+        for chunk in _chunks(keys):
             marks = ",".join("?" * len(chunk))
             known.update(r[0] for r in self._conn.execute(
-                f"SELECT hash FROM documents WHERE hash IN ({marks})", chunk))
+                f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", chunk))
         return known
 
     def known_hashes(self, hashes: Iterable[str]) -> set[str]:
@@ -874,7 +876,7 @@ class Store:
             for r in new:
                 _first_non_null(actors, r.actors)
                 _first_non_null(places, r.places)
-            known_actors = self._known_actors(list(actors))
+            known_actors = self._known(list(actors), "actors", "id")
             conn.executemany(_UPSERT_ACTOR, actors.values())
             conn.executemany(_UPSERT_PLACE, places.values())
             conn.executemany(_INSERT_MENTION, chain.from_iterable(r.mentions for r in new))
@@ -886,14 +888,6 @@ class Store:
             conn.executemany(_INSERT_SIGNAL, chain.from_iterable(r.signals for r in new))
             self._count_actors(conn, new, set(actors) - known_actors)
         return len(new)
-
-    def _known_actors(self, ids: list[str]) -> set[str]:
-        known: set[str] = set()
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
-            known.update(r[0] for r in self._conn.execute(
-                f"SELECT id FROM actors WHERE id IN ({marks})", chunk))
-        return known
 
     @staticmethod
     def _count_actors(conn: sqlite3.Connection, new: list[_Rows], created: set[str]) -> None:
@@ -1424,7 +1418,8 @@ class Store:
         return [{"period": p, "events": n, "reports": r or 0} for p, n, r in rows]
 
     def corpus_event_facets(self, sql: str, params: Iterable[Any] = (), *, top: int = 30,
-                            everything: bool = False) -> dict[str, list[dict[str, Any]]]:
+                            everything: bool = False,
+                            matching: int | None = None) -> dict[str, list[dict[str, Any]]]:
         """Counts of the corpus events that ``sql`` (a newsgraph.query events statement, with
         ``id``, ``type``, ``date_lo`` and ``first_reported`` columns) returns, the ``top`` most
         frequent values of each facet, most first (ties by value): ``type``; ``status`` and
@@ -1433,7 +1428,8 @@ class Store:
         naming the actor in that role; ``label``: its name); ``month`` (of the first possible
         date, else of the first report, as ``corpus_event_histogram``). Each ``[{value, label,
         count}]``. ``everything``: ``sql`` returns every corpus event (no filter), whose
-        facets are stored (corpus_terms, written with the corpus)."""
+        facets are stored (corpus_terms, written with the corpus). ``matching``: how many
+        events ``sql`` returns, when the caller has counted them already."""
         params = list(params)
         out: dict[str, list[dict[str, Any]]] = {}
         with self._snapshot() as conn:
@@ -1444,7 +1440,8 @@ class Store:
                         "ORDER BY events DESC, value LIMIT ?", (facet, top)).fetchall()
             else:
                 n_all = conn.execute("SELECT count(*) FROM corpus_events").fetchone()[0]
-                n_match = conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+                n_match = (matching if matching is not None else
+                           conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
                 if n_match * 2 > n_all:
                     # most events pass (a broad filter): count the others and take them from
                     # the stored totals; the fewer events joined, the faster
