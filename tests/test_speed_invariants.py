@@ -76,3 +76,30 @@ def test_cameo_vote_same_as_pattern_scan(nlp):
                 assert event_types.cameo_vote(tok) == _cameo_vote_by_patterns(tok)
                 n += 1
     assert n > 10
+
+
+def test_networks_multiply_with_numpy_and_annotate_as_with_blis(nlp):
+    """load_nlp moves the networks' matrix products from BLIS to numpy: the same tags, heads,
+    labels, sentence starts and entities as thinc's default ops on the same texts."""
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, SENT_START, TAG
+    from thinc.api import NumpyOps
+    models = [c.model for _, c in nlp.pipeline if hasattr(getattr(c, "model", None), "walk")]
+    assert models and all(not n.ops.use_blis for m in models for n in m.walk())
+    blis = NumpyOps(use_blis=True)
+    attrs = [TAG, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
+    texts = TEXTS + ["Taliban fighters attacked a police post in Kunduz on Tuesday, killing four "
+                     "officers, the provincial governor's spokesman told Reuters."]
+    ours = [d.to_array(attrs) for d in nlp.pipe(texts)]
+    saved = {id(n): n.ops for m in models for n in m.walk()}
+    try:
+        for m in models:
+            for n in m.walk():
+                n.ops = blis
+        theirs = [d.to_array(attrs) for d in nlp.pipe(texts)]
+    finally:
+        for m in models:
+            for n in m.walk():
+                n.ops = saved[id(n)]
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert (a == b).all()

@@ -54,7 +54,8 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 # --- worker processes -------------------------------------------------------------
 
 def _worker_init() -> None:
-    from .nlp import load_nlp
+    from .nlp import load_nlp, one_blas_thread
+    one_blas_thread()
     load_nlp()
 
 

@@ -103,8 +103,9 @@ class Analyzer:
     batch of documents and writes its rows under ``out``; it returns one row of counts."""
 
     def __init__(self, out: str, signals: bool = False, registries: tuple[str, ...] = ()):
-        from ..nlp import load_nlp
+        from ..nlp import load_nlp, one_blas_thread
         from ..pipeline import enable
+        one_blas_thread()
         enable("signals", signals)
         if registries:
             from ..reliability import use_registry
