@@ -2,6 +2,7 @@
 
     .venv/bin/python eval/ptc.py                          # 5-fold cross-validation by article
     .venv/bin/python eval/ptc.py --cache /tmp/ptc-enc     # reuse encoder outputs between runs
+    .venv/bin/python eval/ptc.py --cache /tmp/ptc-enc --encoder-layers 3   # encoder cut after 3 layers
 
 Reads ../shared/data/claims/ptc (relative to the repository) and skips with a message where
 it is absent. Needs scikit-learn (the `train` extra).
@@ -67,6 +68,9 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=PTC)
     ap.add_argument("--cache", type=Path, default=None)
     ap.add_argument("--folds", type=int, default=FOLDS)
+    ap.add_argument("--encoder-layers", type=int, choices=range(1, 7), metavar="K",
+                    help="run the recipe with the encoder cut after K layers (1-6) instead of "
+                         "the recipe's own (to compare depths)")
     args = ap.parse_args(argv)
     if not (args.data / "articles").is_dir():
         print(f"skipped: the PTC data is absent ({args.data})")
@@ -75,15 +79,20 @@ def main(argv=None) -> int:
     warnings.filterwarnings("ignore", message=".*converge.*")
     import train_propaganda as tp
     from newsgraph import propaganda as pg
+    from newsgraph.embed import model_id
+    if args.encoder_layers:
+        tp.RECIPE["encoder_layers"] = args.encoder_layers   # every evaluation below uses it
+    layers = tp.RECIPE.get("encoder_layers", 6)
 
     t0 = time.time()
     arts = tp.load_ptc(args.data)
-    tp.encode_articles(arts, args.cache, log=None)
+    tp.encode_articles(arts, args.cache, log=None, layers=layers)
     for a in arts:
         tp.prepare(a)
     tcr = {a["id"]: tp.tc_rows(a) for a in arts}
     print(f"PTC: {len(arts)} articles, {sum(len(a['spans']) for a in arts)} gold spans, "
-          f"{sum(len(a['y']) for a in arts)} tokens; features in {time.time() - t0:.0f} s")
+          f"{sum(len(a['y']) for a in arts)} tokens; encoder {model_id(layers)} ({layers} layers); "
+          f"features in {time.time() - t0:.0f} s")
     gold = {a["id"]: tp.merge_spans((s, e) for _, s, e in a["spans"]) for a in arts}
     shipped_share = tp.RECIPE["gate_share"]
     shares = sorted({1.0, shipped_share, *GATE_SWEEP}, reverse=True)

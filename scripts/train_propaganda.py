@@ -9,8 +9,10 @@ repository); skips with a message where that is absent. Deterministic (SEED).
 Recipe (``fit``; eval/ptc.py cross-validates exactly this function):
 
 1. Each article is cut into sentences and spaCy tokens (``newsgraph.propaganda.make_chunks``)
-   and every sentence goes once through all-MiniLM-L6-v2: a contextual vector per token and
-   the sentence vector (cached with ``--cache``).
+   and every sentence goes once through all-MiniLM-L6-v2, cut after RECIPE["encoder_layers"]
+   of its 6 layers (``newsgraph.embed.get_encoder(layers=...)``; the model records
+   ``embed.model_id(layers)`` as its "encoder"): a contextual vector per token and the sentence
+   vector (cached with ``--cache``, per encoder depth).
 2. The training articles are split by article: 80% fit the models, 20% (INNER_FRACTION, the
    inner hold-out) choose the gate threshold and the decoding.
 3. Lexical gate (``fit_gate``): logistic regression, balanced classes, over each sentence's
@@ -50,6 +52,10 @@ SEED = 13
 INNER_FRACTION = 0.2
 
 RECIPE = {
+    # the encoder: all-MiniLM-L6-v2 cut after this many of its 6 transformer layers
+    # (newsgraph.embed, layers=k; about k/6 of the encoder's time); eval/ptc.py --encoder-layers K
+    # compares depths
+    "encoder_layers": 6,
     "si_head": "mlp",         # logreg | mlp
     "si_C": 0.05,             # inverse L2 strength (logreg)
     "si_hidden": 128,         # mlp only
@@ -84,22 +90,27 @@ def load_ptc(root: Path = PTC) -> list[dict]:
     return arts
 
 
-def encode_articles(arts: list[dict], cache: Path | None = None, log=print) -> None:
-    """Adds chunks, sentence vectors and token vectors to each article (cached in ``cache``)."""
-    from newsgraph.embed import MODEL_ID, get_encoder
+def encode_articles(arts: list[dict], cache: Path | None = None, log=print,
+                    layers: int | None = None) -> None:
+    """Adds chunks, sentence vectors and token vectors to each article (cached in ``cache``,
+    one file per article and encoder: caches of different depths never mix). ``layers``: the
+    encoder's depth (default RECIPE["encoder_layers"])."""
+    from newsgraph.embed import get_encoder, model_id
+    layers = RECIPE.get("encoder_layers", 6) if layers is None else layers
+    encoder_id = model_id(layers)
     enc = None
     t0 = time.time()
     for n, art in enumerate(arts):
         chunks = pg.make_chunks(art["text"])
         art["chunks"] = chunks
-        f = cache / f"{art['id']}.{MODEL_ID}.npz" if cache else None
+        f = cache / f"{art['id']}.{encoder_id}.npz" if cache else None
         if f is not None and f.is_file():
             with np.load(f) as z:
                 sv, tv, lens = z["sent"], z["tok"], z["lens"]
             if len(lens) == len(chunks) and all(int(l) == len(c[2]) for l, c in zip(lens, chunks)):
                 art["sent"], art["tok"] = sv, np.split(tv, np.cumsum(lens)[:-1])
                 continue
-        enc = enc or get_encoder()
+        enc = enc or get_encoder(layers=layers)
         sv, tv = pg.encode_chunks(art["text"], chunks, enc)
         art["sent"], art["tok"] = sv, tv
         if f is not None:
@@ -368,8 +379,9 @@ def fit(arts: list[dict], recipe=RECIPE, log=print, inner_out: dict | None = Non
     F, yt = zip(*(tc_rows(a) for a in arts))
     F = np.vstack([f for f in F if len(f)])
     weights.update(fit_head(F, np.concatenate(yt), "logreg", C=recipe["tc_C"], max_iter=2000, prefix="tc."))
-    from newsgraph.embed import MODEL_ID
-    config = {"encoder": MODEL_ID, "techniques": list(pg.TECHNIQUES), "threshold": thr, "gap": gap, "peak": peak,
+    from newsgraph.embed import model_id
+    config = {"encoder": model_id(recipe.get("encoder_layers", 6)), "techniques": list(pg.TECHNIQUES),
+              "threshold": thr, "gap": gap, "peak": peak,
               "min_tokens": recipe["min_tokens"], "gate_threshold": round(gate_thr, 6),
               "gate_share": recipe["gate_share"], "window": pg.WINDOW, "wide_window": pg.WIDE_WINDOW,
               "max_chunk_tokens": pg.MAX_CHUNK_TOKENS, "recipe": {k: v for k, v in recipe.items()},
@@ -392,8 +404,8 @@ def main(argv=None) -> int:
     t0 = time.time()
     arts = load_ptc(args.data)
     print(f"{len(arts)} articles, {sum(len(a['spans']) for a in arts)} gold spans")
-    encode_articles(arts, args.cache)
     recipe = dict(RECIPE, gate_share=args.gate_share)
+    encode_articles(arts, args.cache, layers=recipe["encoder_layers"])
     config, weights = fit(arts, recipe)
     config["trained_on"] = f"PTC (SemEval-2020 Task 11) train articles: {len(arts)} articles"
     args.out.mkdir(parents=True, exist_ok=True)

@@ -196,6 +196,36 @@ def test_runtime_model_is_built_once_and_cached(tmp_path, monkeypatch):
     assert isinstance(data, bytes) and data == first.read_bytes()
 
 
+def test_encoder_cut_after_k_layers(tmp_path, monkeypatch):
+    """layers=k runs the runtime model up to its k-th transformer layer: cut after all six it
+    is the full model, exactly; cut after three it gives other (unit) vectors, cached apart."""
+    import onnxruntime as ort
+
+    from newsgraph import embed
+    from newsgraph.errors import NewsgraphError
+    monkeypatch.setenv(embed.CACHE_ENV, str(tmp_path / "cache"))
+    assert [embed.layers_of(embed.model_id(k)) for k in range(1, 7)] == [1, 2, 3, 4, 5, 6]
+    assert embed.model_id(6) == embed.MODEL_ID and embed.model_id(3) == embed.MODEL_ID + "-L3"
+    with pytest.raises(NewsgraphError):
+        embed.layers_of("some-other-encoder")
+    with pytest.raises(ValueError):
+        embed.model_id(7)
+    full = embed.runtime_model()
+    six = embed._cut(full, 6, tmp_path)
+    ids = np.array([[101, 2610, 4727, 2093, 5202, 1012, 102]], dtype=np.int64)
+    feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+    run = {p: ort.InferenceSession(str(p), providers=["CPUExecutionProvider"]).run(None, feeds)[0]
+           for p in (full, six)}
+    assert np.array_equal(run[full], run[six])
+    cut = embed.runtime_model(layers=3)
+    assert cut != full and cut.name.startswith(embed.model_id(3) + "-")
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted([full.name, cut.name])
+    text = "Police arrested three journalists in Minsk on Tuesday."
+    v3, v6 = embed.encode([text], layers=3)[0], embed.encode([text])[0]
+    assert abs(np.linalg.norm(v3) - 1.0) < 1e-5 and not np.allclose(v3, v6, atol=1e-3)
+    assert embed.get_encoder(3).model_id == embed.model_id(3) and embed.get_encoder(3) is embed.get_encoder(3)
+
+
 def test_the_gate_types_the_pairs_it_is_sure_of_without_the_encoder(nlp):
     model = et.shipped_model()
     assert model.gate is not None and 0.5 <= model.threshold < 1.0

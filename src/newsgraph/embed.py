@@ -18,7 +18,14 @@ be written. Activations are quantised per call, so each text runs alone (``BATCH
 1): a text's vector never depends on the texts beside it, and one text at a time was
 also the fastest (7,900 against 7,400 word pieces/s in batches of 8).
 
-The encoder loads once per process, on first use, and runs on one thread
+**Shallower encoders.** ``layers=k`` (1 to 6) runs the same runtime model cut after its
+k-th transformer layer: the word-piece vectors are that layer's output (mean-pooled and
+normalised as above), at about k/6 of the cost. A classifier trained on such vectors
+records ``model_id(k)`` ("all-MiniLM-L6-v2-dq8-L3") and is run with the same cut; the
+sentence-similarity uses (corpus deduplication, narratives) keep all six layers, whose
+output is what the model was trained for.
+
+The encoder loads once per process (per depth), on first use, and runs on one thread
 (``THREADS``): newsgraph scales over processes, one per core.
 """
 
@@ -40,6 +47,7 @@ from .errors import NewsgraphError
 SOURCE_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"   # the packaged file
 QUANTIZATION = "ort-dynamic-int8:per-channel:weight-matmuls:v1"
 MODEL_ID = "all-MiniLM-L6-v2-dq8"   # what runs: SOURCE_MODEL_ID with QUANTIZATION applied
+LAYERS = 6   # transformer layers of the model; model_id(k) names the model cut after layer k
 DIM = 384
 MAX_TOKENS = 256
 BATCH_SIZE = 1   # activations are quantised per call: one text per call keeps vectors batch-independent
@@ -114,18 +122,69 @@ def _quantize(source: Path, workdir: Path) -> Path:
     return out
 
 
-def runtime_model(source: Path | None = None) -> Path | bytes:
-    """The int8 runtime model, built from the packaged file on first use and cached: its path,
-    or its bytes where no cache can be written."""
+def model_id(layers: int = LAYERS) -> str:
+    """The id of the runtime model cut after ``layers`` transformer layers (MODEL_ID for all)."""
+    if not isinstance(layers, int) or not 1 <= layers <= LAYERS:
+        raise ValueError(f"layers must be 1 to {LAYERS}, not {layers!r}")
+    return MODEL_ID if layers == LAYERS else f"{MODEL_ID}-L{layers}"
+
+
+def layers_of(encoder_id: str) -> int:
+    """How many layers the encoder ``encoder_id`` (a model's recorded ``model_id``) runs; a
+    clear error for an id this newsgraph cannot run."""
+    for k in range(1, LAYERS + 1):
+        if encoder_id == model_id(k):
+            return k
+    raise NewsgraphError("no_model", f"the model was trained on the encoder {encoder_id!r}, which "
+                         f"this newsgraph cannot run (it runs {MODEL_ID!r}, or cut after 1 to "
+                         f"{LAYERS} layers: {model_id(3)!r} ...)",
+                         "rebuild the model with its script under scripts/")
+
+
+def _cut(full: Path, layers: int, workdir: Path) -> Path:
+    """The runtime model ``full`` ending at the output of its ``layers``-th transformer layer.
+
+    A BERT layer ends in its second LayerNormalization (after attention, after the
+    feed-forward block) and the embeddings in one: the layer-k output is the (2k+1)-th
+    LayerNormalization's, in graph order."""
+    import onnx
+    from onnx.utils import Extractor
+    model = onnx.load(str(full))
+    norms = [n.output[0] for n in model.graph.node if n.op_type == "LayerNormalization"]
+    if len(norms) != 2 * LAYERS + 1:
+        raise NewsgraphError("no_model", f"cannot cut the encoder after {layers} layers: expected "
+                             f"{2 * LAYERS + 1} layer norms in {full.name}, found {len(norms)}")
+    output = norms[2 * layers]
+    inputs = [i.name for i in model.graph.input]
+    cut = Extractor(model).extract_model(inputs, [output])
+    for node in cut.graph.node:   # the cut keeps the full model's output name
+        node.output[:] = ["last_hidden_state" if o == output else o for o in node.output]
+    cut.graph.output[0].name = "last_hidden_state"
+    out = workdir / f"model-dq8-L{layers}.onnx"
+    onnx.save(cut, str(out))
+    return out
+
+
+def runtime_model(source: Path | None = None, layers: int = LAYERS) -> Path | bytes:
+    """The int8 runtime model (cut after ``layers`` layers), built from the packaged file on
+    first use and cached: its path, or its bytes where no cache can be written."""
     import onnxruntime as ort
     source = source or model_files()[0]
+    name = model_id(layers)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
     key = hashlib.sha256(f"{digest}|{ort.__version__}|{QUANTIZATION}".encode()).hexdigest()[:16]
-    target = cache_dir() / f"{MODEL_ID}-{key}.onnx"
+    target = cache_dir() / f"{name}-{key}.onnx"
     if target.is_file():
         return target
     with tempfile.TemporaryDirectory(prefix="newsgraph-encoder-") as tmp:
-        built = _quantize(source, Path(tmp))
+        if layers == LAYERS:
+            built = _quantize(source, Path(tmp))
+        else:
+            full = runtime_model(source)
+            if isinstance(full, bytes):
+                (Path(tmp) / "full.onnx").write_bytes(full)
+                full = Path(tmp) / "full.onnx"
+            built = _cut(full, layers, Path(tmp))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(f"{target.name}.{os.getpid()}.part")
@@ -179,9 +238,8 @@ class Encoder:
     L2-normalised rows."""
 
     dim = DIM
-    model_id = MODEL_ID
 
-    def __init__(self, threads: int = THREADS, max_tokens: int = MAX_TOKENS):
+    def __init__(self, threads: int = THREADS, max_tokens: int = MAX_TOKENS, layers: int = LAYERS):
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -189,7 +247,9 @@ class Encoder:
             raise NewsgraphError("no_model", f"the sentence encoder needs {exc.name}",
                                  _HINT) from exc
         source, tokenizer_path = model_files()
-        model_path = runtime_model(source)
+        self.layers = layers
+        self.model_id = model_id(layers)
+        model_path = runtime_model(source, layers)
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.no_padding()
@@ -256,21 +316,23 @@ class Encoder:
 
 
 _lock = threading.Lock()
-_encoder: Encoder | None = None
+_encoders: dict[int, Encoder] = {}
 
 
-def get_encoder() -> Encoder:
-    """The process-wide encoder, loaded on first use."""
-    global _encoder
-    if _encoder is None:
+def get_encoder(layers: int = LAYERS) -> Encoder:
+    """The process-wide encoder (cut after ``layers`` layers), loaded on first use."""
+    encoder = _encoders.get(layers)
+    if encoder is None:
         with _lock:
-            if _encoder is None:
-                _encoder = Encoder()
-    return _encoder
+            encoder = _encoders.get(layers)
+            if encoder is None:
+                encoder = _encoders[layers] = Encoder(layers=layers)
+    return encoder
 
 
 def encode(texts: Sequence[str], batch_size: int = BATCH_SIZE,
-           spans: Sequence[Sequence[tuple[int, int]]] | None = None):
+           spans: Sequence[Sequence[tuple[int, int]]] | None = None, layers: int = LAYERS):
     """Embed texts with the process-wide encoder: (len(texts), 384) float32, unit rows
-    (and, with ``spans``, the span vectors: see ``Encoder.encode``)."""
-    return get_encoder().encode(texts, batch_size=batch_size, spans=spans)
+    (and, with ``spans``, the span vectors: see ``Encoder.encode``); ``layers`` < 6 runs the
+    encoder cut after that many layers."""
+    return get_encoder(layers).encode(texts, batch_size=batch_size, spans=spans)

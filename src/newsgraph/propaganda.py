@@ -11,14 +11,16 @@ trained by ``scripts/train_propaganda.py`` on the 308 PTC articles):
    training so that about ``gate_share`` of the tokens pass). The others get no signal and
    cost no encoder time: the project's "expensive models only on the sentences that need them".
 1. **Span identification.** Each passed sentence goes once through all-MiniLM-L6-v2
-   (``newsgraph.embed``, one sentence per pass), giving one contextual vector per token (mean of its word
-   pieces, pooled without a loop over tokens) and the sentence vector. A token's features are
-   its vector, the mean vectors of its neighbours (2 and 6 each side), the sentence vector, the
-   document vector (mean of the passed sentences' vectors), lexical features (the lexicon,
-   "!", "?", quotes, capitals, position, repetition in the document) and the sentence's gate
-   probability. A head (a one-hidden-layer MLP) gives each token a probability of lying inside a
-   propaganda span; runs of tokens at or above the threshold, joined across gaps of at most
-   ``gap`` tokens and kept where one token reaches ``peak``, are the spans. A span's score is
+   (``newsgraph.embed``, one sentence per pass; cut after as many of its 6 layers as the model
+   was trained on, ``config["encoder"]``, e.g. "all-MiniLM-L6-v2-dq8-L3"), giving one
+   contextual vector per token (mean of its word pieces, pooled without a loop over tokens)
+   and the sentence vector. A token's features are its vector, the mean vectors of its
+   neighbours (2 and 6 each side), the sentence vector, the document vector (mean of the
+   passed sentences' vectors), lexical features (the lexicon, "!", "?", quotes, capitals,
+   position, repetition in the document) and the sentence's gate probability. A head (a
+   one-hidden-layer MLP) gives each token a probability of lying inside a propaganda span;
+   runs of tokens at or above the threshold, joined across gaps of at most ``gap`` tokens and
+   kept where one token reaches ``peak``, are the spans. A span's score is
    the mean probability of its tokens.
 2. **Technique classification.** Each span gets one of the 14 SemEval-2020 techniques from a
    classifier over the mean vector of its tokens, the vectors of its first and last tokens,
@@ -188,15 +190,17 @@ def make_chunks(text: str, sentences: Sequence[tuple[int, int]] | None = None, t
 
 # ---------------------------------------------------------------- features
 
-def encode_chunks(text: str, chunks, encoder=None):
+def encode_chunks(text: str, chunks, encoder=None, layers: int | None = None):
     """(sentence vectors (n_chunks, 384), [per-chunk token vectors (n_tok, 384)]).
 
     One MiniLM pass per chunk, one chunk per call (as ``Encoder.encode`` runs them, so the
     vectors are the same); the sentence vector is the masked mean of the word pieces,
-    normalised, and a token's vector the mean of the pieces overlapping it (``pool_pieces``)."""
+    normalised, and a token's vector the mean of the pieces overlapping it (``pool_pieces``).
+    ``encoder`` defaults to the process-wide encoder cut after ``layers`` layers (all six
+    where None; a model runs with the depth it was trained on, ``PropagandaModel.layers``)."""
     if encoder is None:
-        from .embed import get_encoder
-        encoder = get_encoder()
+        from .embed import LAYERS, get_encoder
+        encoder = get_encoder(layers=LAYERS if layers is None else layers)
     if not chunks:
         return np.zeros((0, DIM), np.float32), []
     texts = [text[a:b] for a, b, _, _ in chunks]
@@ -491,11 +495,12 @@ class PropagandaModel:
                                  "rebuild it with `python scripts/train_propaganda.py` "
                                  "(needs ../shared/data/claims/ptc)")
         config = json.loads(cfg.read_text(encoding="utf-8"))
-        from .embed import MODEL_ID
-        if config.get("encoder", MODEL_ID) != MODEL_ID:
-            raise NewsgraphError("no_model", f"the propaganda model was trained on the encoder "
-                                 f"{config['encoder']!r}, but this newsgraph runs {MODEL_ID!r}",
-                                 "rebuild it with `python scripts/train_propaganda.py`")
+        from .embed import MODEL_ID, layers_of
+        try:   # an encoder this newsgraph can run (all six layers, or cut after fewer)
+            layers_of(config.get("encoder", MODEL_ID))
+        except NewsgraphError as exc:
+            raise NewsgraphError("no_model", f"the propaganda model in {base}: {exc.message}",
+                                 "rebuild it with `python scripts/train_propaganda.py`") from exc
         with np.load(w, allow_pickle=False) as z:
             weights = {k: (z[k].astype(np.float32) if z[k].dtype.kind == "f" else z[k]) for k in z.files}
         if weights.get("si.mean") is None or weights["si.mean"].shape != (N_TOKEN_FEATURES,):
@@ -503,6 +508,12 @@ class PropagandaModel:
                                  f"features than this newsgraph's ({N_TOKEN_FEATURES})",
                                  "rebuild it with `python scripts/train_propaganda.py`")
         return cls(config, weights)
+
+    @property
+    def layers(self) -> int:
+        """The encoder depth the model was trained on (``config["encoder"]``; 6 where absent)."""
+        from .embed import MODEL_ID, layers_of
+        return layers_of(self.config.get("encoder", MODEL_ID))
 
     @property
     def gate_index(self) -> dict[str, int]:
@@ -558,7 +569,8 @@ class PropagandaModel:
         if not kept:
             return []
         lexical = token_lexical(text, chunks, lexicon, keep)
-        sent_vecs, tok_vecs = encode_chunks(text, kept, encoder)
+        sent_vecs, tok_vecs = encode_chunks(text, kept, encoder,
+                                            layers=self.layers if encoder is None else None)
         lap("encoder")
         X = token_features(text, kept, sent_vecs, tok_vecs, lexical=lexical, gate=gp[keep])
         probs = forward(self.weights, "si.", X)[:, 1]
