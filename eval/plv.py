@@ -107,7 +107,10 @@ def cross_validate(rows, views, folds: int, seed: int, recipe=None):
             extra_labels += [r["label"] for r in extra]
             extra_w += [tr.extra_weight(recipe, name)] * len(extra)
     # one encoder pass over every text; the folds reuse it
-    from newsgraph.embed import encode as raw_encode
+    from functools import partial
+
+    from newsgraph.embed import encode as embed_encode
+    raw_encode = partial(embed_encode, layers=recipe.get("encoder_layers", 6))
     cache: dict[tuple, tuple] = {}
 
     def encode(texts, spans=None):
@@ -237,6 +240,7 @@ def gsr_eval(rows, views, nlp) -> None:
     acc = sum(g == p for g, p in zip(gold, pred)) / len(gold)
     print(f"\nGSR (held out; recipe trained on plv_dev only): {len(gsr)} events, type accuracy {acc:.3f}, "
           f"root macro-F1 {macro_f1(gold, pred):.3f}")
+    extractor_types(gsr, model, nlp)
 
     records = [r for r in json.loads(tr.GSR.read_text(encoding="utf-8"))
                if r.get("text") and r.get("event") != "DOCUMENT"]
@@ -264,6 +268,34 @@ def gsr_eval(rows, views, nlp) -> None:
         k = max(n[role], 1)
         print(f"  {role:<7} n={n[role]:>4}  resolved {n[role + ' resolved'] / k:.1%}  "
               f"code exact {n[role + ' code exact'] / k:.1%}  same first 3 letters {n[role + ' country'] / k:.1%}")
+
+
+def extractor_types(gsr, model, nlp) -> None:
+    """The whole extractor's event types on the GSR texts with the held-out model: actors and
+    candidates found by the extractor (not the gold spans), then the classifier and the
+    CAMEO dictionary together as in a real run (events.DICTIONARY_SHARE, curated verbs)."""
+    from newsgraph.extract import events as ev
+    from newsgraph.extract.actors import extract_actors
+    from newsgraph.ingest import document_from_text
+
+    def root(t):
+        return "YIELD" if t in ("CONCEDE", "RETREAT") else t
+
+    n = Counter()
+    documents = [document_from_text(r["text"]) for r in gsr]
+    for row, document, doc in zip(gsr, documents, nlp.pipe(d.text for d in documents)):
+        found = extract_actors(doc, document)
+        events = ev.extract_events(doc, document, found.actors, found.places, model=model)
+        n["all"] += 1
+        n["none"] += not events
+        n["any"] += any(root(e.type) == row["label"] for e in events)
+        if events:
+            top = max(events, key=lambda e: e.confidence)
+            n["top"] += root(top.type) == row["label"]
+    k = max(n["all"], 1)
+    print(f"Whole extractor's event types on the GSR texts (held-out model, DICTIONARY_SHARE "
+          f"{ev.DICTIONARY_SHARE}): an event of the gold type {n['any'] / k:.1%}, the most "
+          f"confident event of the gold type {n['top'] / k:.1%}, no event {n['none'] / k:.1%}")
 
 
 def written_eval(rows, views, nlp, folds: int = 5, seed: int = 13) -> None:
@@ -321,6 +353,11 @@ def main(argv=None) -> int:
                          "model that never saw it")
     ap.add_argument("--no-extra", action="store_true",
                     help="cross-validate the recipe without its extra training data (plv_dev only)")
+    ap.add_argument("--encoder-layers", type=int, choices=range(1, 7), metavar="K",
+                    help="run the recipe with the encoder cut after K layers (1-6) instead of "
+                         "the recipe's own (to compare depths)")
+    ap.add_argument("--dictionary-share", type=float, default=None, metavar="X",
+                    help="with --gsr: the whole extractor's types with events.DICTIONARY_SHARE = X")
     args = ap.parse_args(argv)
     if not PLV.is_file():
         print(f"skipped: {PLV} is absent (the shared data lies beside the repository)")
@@ -328,6 +365,11 @@ def main(argv=None) -> int:
     import train_event_types as tr
     from newsgraph.extract import event_types as et
     from newsgraph.nlp import load_nlp
+    if args.encoder_layers:
+        tr.RECIPE["encoder_layers"] = args.encoder_layers   # every evaluation below uses it
+    if args.dictionary_share is not None:
+        from newsgraph.extract import events as ev
+        ev.DICTIONARY_SHARE = args.dictionary_share
 
     t0 = time.time()
     rows = tr.read_plv(PLV)

@@ -47,7 +47,7 @@ import numpy as np
 
 from ..errors import NewsgraphError
 
-EXTRACTOR_VERSION = "event_types/1.1"
+EXTRACTOR_VERSION = "event_types/1.2"
 
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
                 "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",
@@ -508,11 +508,9 @@ class EventTypeModel:
     def from_parts(cls, config: dict, weights: dict[str, np.ndarray]) -> "EventTypeModel":
         """A model from its config and weights; a config with a ``gate`` section (weights
         prefixed ``gate.``) makes the two-stage model."""
-        from ..embed import MODEL_ID
-        if config.get("texts") and config.get("encoder", MODEL_ID) != MODEL_ID:
-            raise NewsgraphError("no_model", f"the event-type model was trained on the encoder "
-                                 f"{config['encoder']!r}, but this newsgraph runs {MODEL_ID!r}",
-                                 "rebuild the model with `python scripts/train_event_types.py`")
+        from ..embed import MODEL_ID, layers_of
+        if config.get("texts"):
+            layers_of(config.get("encoder", MODEL_ID))   # an encoder this newsgraph can run
         vocab = {name: {w: i for i, w in enumerate(words)}
                  for name, words in config.get("vocab", {}).items()}
         gate, threshold = None, 1.0
@@ -562,9 +560,14 @@ def build_features(views: Sequence[PairView], config: dict, vocab: dict[str, dic
 
     ``config["texts"]`` names the embedded texts (PairView fields), ``config["lexical"]``
     the one-hot blocks (each with its vocabulary in ``vocab``). ``encode`` defaults to
-    ``newsgraph.embed.encode``; all texts of all views go to it in one call."""
+    ``newsgraph.embed.encode`` with the encoder the model was trained on
+    (``config["encoder"]``); all texts of all views go to it in one call."""
     if encode is None:
-        from ..embed import encode
+        from functools import partial
+
+        from ..embed import MODEL_ID, layers_of
+        from ..embed import encode as embed_encode
+        encode = partial(embed_encode, layers=layers_of(config.get("encoder", MODEL_ID)))
     blocks = []
     texts = config.get("texts", [])
     span_fields = config.get("span_vectors", [])

@@ -41,7 +41,7 @@ from . import event_types, status as status_mod, time as time_mod
 from .claims import claim_for_offset
 from .mentions import token_records
 
-EXTRACTOR_VERSION = "events/0.3"
+EXTRACTOR_VERSION = "events/0.4"
 TRIGGERS_FILE = "event_triggers.json"
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -103,13 +103,20 @@ def verb_overrides() -> dict[str, dict[str, str]]:
 
 
 def _verb_override(tok) -> dict[str, str] | None:
+    """The curated entry of the verb, keyed by lemma + particle or preposition ("call on"), a
+    to-infinitive counting as "to" ("agreed to resume talks" as "agree to"), else by lemma."""
     table = verb_overrides()
     lemma = tok.lemma_.lower()
     for child in tok.children:
         if child.dep_ in ("prt", "prep"):
-            spec = table.get(f"{lemma} {child.lower_}")
-            if spec is not None:
-                return spec
+            word = child.lower_
+        elif child.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
+            word = "to"
+        else:
+            continue
+        spec = table.get(f"{lemma} {word}")
+        if spec is not None:
+            return spec
     return table.get(lemma)
 
 
@@ -352,7 +359,7 @@ def extract_events(doc, document: Document, actors: Sequence[Actor], places: Seq
     predictions = event_types.classify_pairs(doc, pairs, model=model)
     tok_place = _token_map(doc, places)
     by_id = {p.id: p for p in places}
-    times = time_mod.extract_times(doc, document.published)
+    times = time_mod.extract_times(doc, document.published, document.text)
     events: list[Event] = []
     n = 0
     for c, pred in zip(found, predictions):
