@@ -37,8 +37,6 @@ def _paragraph_starts(doc):
     """A line break ends a sentence: a paragraph, a caption or a heading without a full stop
     ("Crowds gathered ... a New Year's party" / "French President Emmanuel Macron ...") is not
     run into the next line's sentence. Set before the parser, which keeps preset boundaries."""
-    if "\n" not in doc.text:
-        return doc
     from spacy.attrs import IS_SPACE
     # only space tokens can hold a line break: a token's trailing whitespace_ is " " or ""
     for i in doc.to_array([IS_SPACE]).nonzero()[0].tolist():

@@ -353,9 +353,9 @@ class _Cand:
 
 
 class _Context:
-    def __init__(self, doc, doc_date: date | None):
+    def __init__(self, doc, doc_date: date | None, text: str | None = None):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc.text if text is None else text   # doc.text joins every token: pass it
         self.doc_date = doc_date
         self._sent_starts: list[int] | None = None
         self._tense: dict[tuple[int, int], str] = {}
@@ -844,13 +844,17 @@ class _Resolver:
         return None
 
 
-def extract_times(doc, published: str | None) -> tuple[TimeExpr, ...]:
+def extract_times(doc, published: str | None, text: str | None = None) -> tuple[TimeExpr, ...]:
     """Every time expression of ``doc`` with its value resolved against ``published``.
 
-    ``published`` is the document date (``YYYY-MM-DD``) or None. Pure function of its inputs.
+    ``published`` is the document date (``YYYY-MM-DD``) or None; ``text``, where the caller
+    has it, is ``doc.text`` (spaCy rebuilds that string from the tokens on each call). Pure
+    function of its inputs.
     """
     doc_date = date.fromisoformat(published) if published else None
-    ctx = _Context(doc, doc_date)
+    if text is not None and len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):
+        raise ValueError("text is not the parsed doc's text")
+    ctx = _Context(doc, doc_date, text)
     resolver = _Resolver(ctx)
     out: list[TimeExpr] = []
     for c in _candidates(ctx):
