@@ -183,6 +183,23 @@ def cameo_vote(pred, exclude: Iterable[int] = ()) -> tuple[str, str]:
     patterns = table.get(pred.lemma_.lower()) or table.get(pred.lower_)
     if not patterns:
         return "", ""
+    # a document's candidates and pair views ask for the same votes several times (about five
+    # calls a pair): remembered for the document last asked about
+    global _votes
+    votes = _votes
+    if votes[0] is not pred.doc:
+        votes = _votes = (pred.doc, {})
+    key = (pred.i, tuple(exclude))
+    vote = votes[1].get(key)
+    if vote is None:
+        vote = votes[1][key] = _cameo_vote(pred, patterns, key[1])
+    return vote
+
+
+_votes: tuple = (None, {})   # (the doc, {(predicate index, excluded indices): vote})
+
+
+def _cameo_vote(pred, patterns, exclude: tuple[int, ...]) -> tuple[str, str]:
     skip = set(exclude)
     # the words of the phrase after the verb and before it, in one walk of its subtree
     after: set[str] = set()
