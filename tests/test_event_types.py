@@ -224,6 +224,14 @@ def test_encoder_cut_after_k_layers(tmp_path, monkeypatch):
     v3, v6 = embed.encode([text], layers=3)[0], embed.encode([text])[0]
     assert abs(np.linalg.norm(v3) - 1.0) < 1e-5 and not np.allclose(v3, v6, atol=1e-3)
     assert embed.get_encoder(3).model_id == embed.model_id(3) and embed.get_encoder(3) is embed.get_encoder(3)
+    # two depths from one forward pass: each exactly as its own cut
+    spans = [[(0, 6), (7, 16)]]
+    (s6, t6), (s3, t3) = embed.get_encoder((6, 3)).encode([text], spans=spans, all_depths=True)
+    assert np.array_equal(s6, embed.encode([text])) and np.allclose(s3, embed.encode([text], layers=3), atol=1e-6)
+    assert np.allclose(t3[0], embed.encode([text], spans=spans, layers=3)[1][0], atol=1e-6)
+    assert np.array_equal(t6[0], embed.encode([text], spans=spans)[1][0])
+    with pytest.raises(ValueError):
+        embed.get_encoder((3, 3))
 
 
 def test_the_gate_types_the_pairs_it_is_sure_of_without_the_encoder(nlp):

@@ -141,50 +141,73 @@ def layers_of(encoder_id: str) -> int:
                          "rebuild the model with its script under scripts/")
 
 
-def _cut(full: Path, layers: int, workdir: Path) -> Path:
-    """The runtime model ``full`` ending at the output of its ``layers``-th transformer layer.
+def _depths(layers: int | Sequence[int]) -> tuple[int, ...]:
+    """``layers`` as a tuple of distinct depths, each checked (1 to 6)."""
+    depths = (layers,) if isinstance(layers, int) else tuple(layers)
+    for k in depths:
+        model_id(k)   # raises for a depth that does not exist
+    if not depths or len(set(depths)) != len(depths):
+        raise ValueError(f"layers must be distinct depths, not {layers!r}")
+    return depths
+
+
+def _cut(full: Path, layers: int | Sequence[int], workdir: Path) -> Path:
+    """The runtime model ``full`` ending at the output of its ``layers``-th transformer layer,
+    or, for several depths, a model whose outputs are those layers' outputs, in that order
+    (one forward pass up to the deepest).
 
     A BERT layer ends in its second LayerNormalization (after attention, after the
     feed-forward block) and the embeddings in one: the layer-k output is the (2k+1)-th
     LayerNormalization's, in graph order."""
     import onnx
     from onnx.utils import Extractor
+    depths = _depths(layers)
     model = onnx.load(str(full))
     norms = [n.output[0] for n in model.graph.node if n.op_type == "LayerNormalization"]
     if len(norms) != 2 * LAYERS + 1:
         raise NewsgraphError("no_model", f"cannot cut the encoder after {layers} layers: expected "
                              f"{2 * LAYERS + 1} layer norms in {full.name}, found {len(norms)}")
-    output = norms[2 * layers]
+    outputs = [norms[2 * k] for k in depths]
     inputs = [i.name for i in model.graph.input]
-    cut = Extractor(model).extract_model(inputs, [output])
-    for node in cut.graph.node:   # the cut keeps the full model's output name
-        node.output[:] = ["last_hidden_state" if o == output else o for o in node.output]
-    cut.graph.output[0].name = "last_hidden_state"
-    out = workdir / f"model-dq8-L{layers}.onnx"
+    cut = Extractor(model).extract_model(inputs, outputs)
+    if len(depths) == 1:   # one depth: the cut keeps the full model's output name
+        for node in cut.graph.node:
+            node.output[:] = ["last_hidden_state" if o == outputs[0] else o for o in node.output]
+        cut.graph.output[0].name = "last_hidden_state"
+    out = workdir / f"model-dq8-L{'+L'.join(map(str, depths))}.onnx"
     onnx.save(cut, str(out))
     return out
 
 
-def runtime_model(source: Path | None = None, layers: int = LAYERS) -> Path | bytes:
-    """The int8 runtime model (cut after ``layers`` layers), built from the packaged file on
-    first use and cached: its path, or its bytes where no cache can be written."""
+def runtime_id(layers: int | Sequence[int] = LAYERS) -> str:
+    """The id of the runtime model for one depth (``model_id``) or several ("...-L6+L3")."""
+    depths = _depths(layers)
+    return model_id(depths[0]) if len(depths) == 1 else \
+        f"{MODEL_ID}-L{'+L'.join(map(str, depths))}"
+
+
+def runtime_model(source: Path | None = None, layers: int | Sequence[int] = LAYERS) -> Path | bytes:
+    """The int8 runtime model (cut after ``layers`` layers; several depths: one output each),
+    built from the packaged file on first use and cached: its path, or its bytes where no cache
+    can be written."""
     import onnxruntime as ort
     source = source or model_files()[0]
-    name = model_id(layers)
+    depths = _depths(layers)
+    name = runtime_id(depths)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
     key = hashlib.sha256(f"{digest}|{ort.__version__}|{QUANTIZATION}".encode()).hexdigest()[:16]
     target = cache_dir() / f"{name}-{key}.onnx"
     if target.is_file():
         return target
     with tempfile.TemporaryDirectory(prefix="newsgraph-encoder-") as tmp:
-        if layers == LAYERS:
+        if depths == (LAYERS,):
             built = _quantize(source, Path(tmp))
         else:
             full = runtime_model(source)
             if isinstance(full, bytes):
                 (Path(tmp) / "full.onnx").write_bytes(full)
                 full = Path(tmp) / "full.onnx"
-            built = _cut(full, layers, Path(tmp))
+            built = _cut(full, depths, Path(tmp))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(f"{target.name}.{os.getpid()}.part")
@@ -235,11 +258,13 @@ def pool_pieces(hidden: np.ndarray, offsets, special, spans) -> np.ndarray:
 
 class Encoder:
     """all-MiniLM-L6-v2 with int8 matrix products: ``encode(texts) -> (n, 384)`` float32,
-    L2-normalised rows."""
+    L2-normalised rows. ``layers`` is a depth (1 to 6), or several depths read from one
+    forward pass (``encode(..., all_depths=True)``; the first is ``encode``'s default)."""
 
     dim = DIM
 
-    def __init__(self, threads: int = THREADS, max_tokens: int = MAX_TOKENS, layers: int = LAYERS):
+    def __init__(self, threads: int = THREADS, max_tokens: int = MAX_TOKENS,
+                 layers: int | Sequence[int] = LAYERS):
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -247,9 +272,10 @@ class Encoder:
             raise NewsgraphError("no_model", f"the sentence encoder needs {exc.name}",
                                  _HINT) from exc
         source, tokenizer_path = model_files()
-        self.layers = layers
-        self.model_id = model_id(layers)
-        model_path = runtime_model(source, layers)
+        self.depths = _depths(layers)
+        self.layers = self.depths[0]
+        self.model_id = model_id(self.layers)
+        model_path = runtime_model(source, self.depths)
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.no_padding()
@@ -267,66 +293,79 @@ class Encoder:
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE,
-               spans: Sequence[Sequence[tuple[int, int]]] | None = None):
+               spans: Sequence[Sequence[tuple[int, int]]] | None = None, all_depths: bool = False):
         """Sentence vectors of ``texts``: (n, 384) float32, unit rows.
 
         With ``spans`` (for each text, a list of character spans), also returns, for each text,
         a (len(spans[i]), 384) array: the mean of the contextual vectors of the word pieces
         that overlap each span (zeros where none does, e.g. for a (-1, -1) span), from the
-        same forward pass."""
+        same forward pass. With ``all_depths``, a list with that result for each of the
+        encoder's depths, in the order they were given."""
         texts = list(texts)
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        span_out = [np.zeros((len(s), DIM), dtype=np.float32) for s in spans] if spans is not None else None
-        if not texts:
-            return (out, span_out) if spans is not None else out
-        encodings = self.tokenizer.encode_batch(texts)
-        # Batches of similar length: little padding, and the padding is masked anyway.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
-            width = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            hidden = self.session.run(None, feeds)[0]
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            out[chunk] = pooled
-            if spans is not None:
+        depths = len(self.depths) if all_depths else 1
+        outs = [np.zeros((len(texts), DIM), dtype=np.float32) for _ in range(depths)]
+        span_outs = [[np.zeros((len(s), DIM), dtype=np.float32) for s in spans] if spans is not None else None
+                     for _ in range(depths)]
+        if texts:
+            encodings = self.tokenizer.encode_batch(texts)
+            # Batches of similar length: little padding, and the padding is masked anyway.
+            order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+            for start in range(0, len(order), batch_size):
+                chunk = order[start:start + batch_size]
+                width = max(len(encodings[i].ids) for i in chunk)
+                ids = np.zeros((len(chunk), width), dtype=np.int64)
+                mask = np.zeros((len(chunk), width), dtype=np.int64)
                 for row, i in enumerate(chunk):
-                    enc = encodings[i]
-                    if _ordered(spans[i]):   # a sentence's tokens: one vectorised pass
-                        span_out[i] = pool_pieces(hidden[row, :len(enc.ids)], enc.offsets,
-                                                  enc.special_tokens_mask, spans[i])
-                        continue
-                    for k, (a, b) in enumerate(spans[i]):
-                        pieces = [j for j, (o1, o2) in enumerate(enc.offsets)
-                                  if not enc.special_tokens_mask[j] and o1 < b and o2 > a]
-                        if pieces:
-                            span_out[i][k] = hidden[row, pieces].mean(axis=0)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        out = (out / np.clip(norms, 1e-12, None)).astype(np.float32)
-        return (out, span_out) if spans is not None else out
+                    n = len(encodings[i].ids)
+                    ids[row, :n] = encodings[i].ids
+                    mask[row, :n] = 1
+                feeds = {"input_ids": ids, "attention_mask": mask}
+                if "token_type_ids" in self._inputs:
+                    feeds["token_type_ids"] = np.zeros_like(ids)
+                hiddens = self.session.run(None, feeds)
+                weights = mask[..., None].astype(np.float32)
+                for d in range(depths):
+                    self._pool(hiddens[d], weights, chunk, encodings, spans, outs[d], span_outs[d])
+        results = []
+        for out, span_out in zip(outs, span_outs):
+            norms = np.linalg.norm(out, axis=1, keepdims=True)
+            out = (out / np.clip(norms, 1e-12, None)).astype(np.float32)
+            results.append((out, span_out) if spans is not None else out)
+        return results if all_depths else results[0]
+
+    @staticmethod
+    def _pool(hidden, weights, chunk, encodings, spans, out, span_out) -> None:
+        """Mean pooling of one batch's ``hidden`` states into ``out`` (and the spans')."""
+        out[chunk] = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        if spans is None:
+            return
+        for row, i in enumerate(chunk):
+            enc = encodings[i]
+            if _ordered(spans[i]):   # a sentence's tokens: one vectorised pass
+                span_out[i] = pool_pieces(hidden[row, :len(enc.ids)], enc.offsets,
+                                          enc.special_tokens_mask, spans[i])
+                continue
+            for k, (a, b) in enumerate(spans[i]):
+                pieces = [j for j, (o1, o2) in enumerate(enc.offsets)
+                          if not enc.special_tokens_mask[j] and o1 < b and o2 > a]
+                if pieces:
+                    span_out[i][k] = hidden[row, pieces].mean(axis=0)
 
 
 _lock = threading.Lock()
-_encoders: dict[int, Encoder] = {}
+_encoders: dict[tuple[int, ...], Encoder] = {}
 
 
-def get_encoder(layers: int = LAYERS) -> Encoder:
-    """The process-wide encoder (cut after ``layers`` layers), loaded on first use."""
-    encoder = _encoders.get(layers)
+def get_encoder(layers: int | Sequence[int] = LAYERS) -> Encoder:
+    """The process-wide encoder (cut after ``layers`` layers; several depths from one pass),
+    loaded on first use."""
+    key = _depths(layers)
+    encoder = _encoders.get(key)
     if encoder is None:
         with _lock:
-            encoder = _encoders.get(layers)
+            encoder = _encoders.get(key)
             if encoder is None:
-                encoder = _encoders[layers] = Encoder(layers=layers)
+                encoder = _encoders[key] = Encoder(layers=key)
     return encoder
 
 
