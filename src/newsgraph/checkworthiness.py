@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -49,6 +50,8 @@ _HINT = ("reinstall newsgraph, or rebuild the model with `python scripts/train_c
 # ------------------------------------------------------------------ lexical features
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
+_DIGIT = re.compile(r"\d")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _PERCENT = re.compile(r"%|\bper ?cent\b|\bpercentage\b", re.I)
@@ -129,10 +132,17 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(words, lower-cased words with ’ as ') of a text: shared by the lexical features and
+    the bag of words, which ``score_texts`` computes for the same texts one after the other."""
+    words = tuple(_WORD.findall(text))
+    return words, tuple(w.lower().replace("’", "'") for w in words)
+
+
 def lexical_features(text: str) -> np.ndarray:
     """The ``LEXICAL_NAMES`` features of one text, float32."""
-    words = _words(text)
-    lower = [w.lower().replace("’", "'") for w in words]
+    words, lower = _tokens(text)
     n = len(words)
     inner_caps = sum(1 for w in words[1:] if w[0].isupper() and w.lower() not in _I)
     numbers = sum(1 for w in words if w[0].isdigit())
@@ -142,9 +152,10 @@ def lexical_features(text: str) -> np.ndarray:
         return float(min(sum(1 for w in lower if w in vocab), 3))
 
     stripped = text.rstrip().rstrip("\"'”’)")
+    has_digit = _NUMBER.search(text) is not None   # (a year has digits)
     values = (
         math.log1p(n), float(n < 5), float(n > 30),
-        float(bool(_NUMBER.search(text))), float(min(numbers, 3)), float(bool(_YEAR.search(text))),
+        float(has_digit), float(min(numbers, 3)), float(has_digit and bool(_YEAR.search(text))),
         float(bool(_PERCENT.search(text))), float(bool(_MONEY.search(text))),
         float(bool(lset & _NUM_WORDS)), float(bool(lset & _SCALE)), count(_COMPARE),
         count(_I), count(_WE), count(_YOU), count(_MODAL), count(_HEDGE), count(_NEG),
@@ -154,11 +165,11 @@ def lexical_features(text: str) -> np.ndarray:
     return np.asarray(values, dtype=np.float32)
 
 
-def _entity_runs(words: list[str]) -> int:
+def _entity_runs(words: Sequence[str]) -> int:
     """Runs of two or more capitalised words after the first word ("Supreme Court",
     "New York Times"): a proxy for multi-word names without a parser."""
     runs, length = 0, 0
-    for w in words[1:] + [""]:
+    for w in (*words[1:], ""):
         if w[:1].isupper() and w.lower() not in _I:
             length += 1
         else:
@@ -167,7 +178,7 @@ def _entity_runs(words: list[str]) -> int:
     return runs
 
 
-def _content_features(text: str, words: list[str], lower: list[str]) -> tuple[float, ...]:
+def _content_features(text: str, words: Sequence[str], lower: Sequence[str]) -> tuple[float, ...]:
     n = max(len(words), 1)
     past = sum(1 for w in lower if w in _IRREGULAR_PAST or
                (len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED))
@@ -189,9 +200,14 @@ def _content_features(text: str, words: list[str], lower: list[str]) -> tuple[fl
     )
 
 
+def _bow_words(lower: Sequence[str]) -> list[str]:
+    """Lower-cased words with digits folded to 0 (a word that starts with a letter has none)."""
+    return [w if w[0] in _ASCII_LETTERS else _DIGIT.sub("0", w) for w in lower]
+
+
 def bow_tokens(text: str, bigrams: bool = True) -> list[str]:
     """Lower-cased word unigrams (digits folded to 0) and, with ``bigrams``, adjacent pairs."""
-    words = [re.sub(r"\d", "0", w.lower().replace("’", "'")) for w in _words(text)]
+    words = _bow_words(_tokens(text)[1])
     if not bigrams:
         return words
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
@@ -268,12 +284,10 @@ class CheckworthinessModel:
         (sublinear tf, L2-normalised); terms outside the vocabulary are dropped."""
         bigrams = bool(self.config["features"].get("bigrams", True))
         rows = []
+        column = self.vocab.get
         for t in texts:
-            counts: dict[int, int] = {}
-            for tok in bow_tokens(t, bigrams):
-                j = self.vocab.get(tok)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
+            # column -> occurrences, in the order of first occurrence
+            counts = Counter(j for j in map(column, bow_tokens(t, bigrams)) if j is not None)
             idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
             tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
             vals = tf * self.idf[idx]

@@ -460,11 +460,12 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
             return a, b
     if lemma in QUOTE_ONLY:   # "'...,' he continued" reports a quotation; "it continued to" does not
         return _quotation_outside(verb, sent_bounds, regions)
-    for p in verb.children:
+    children = list(verb.children)
+    for p in children:
         # "said in a filing that profits had fallen", the that-clause hung by the parser on the
         # medium as a relative clause (one with a subject of its own: not "a statement that
         # followed")
-        if p.dep_ == "prep" and p.lower_ in ("in", "on", "during") and verb.lemma_.lower() in SAY_VERBS:
+        if p.dep_ == "prep" and p.lower_ in ("in", "on", "during") and lemma in SAY_VERBS:
             for o in p.children:
                 if o.dep_ != "pobj" or o.lemma_.lower() not in MEDIUM_NOUNS:
                     continue
@@ -475,15 +476,15 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
                         return _char_span(toks[1:])
     if lemma == "call":   # "called for a new vote", "called on the Taliban to extend it" (before a
         # clause the parser hung on the verb: "In his address broadcast at midnight, Putin called on ...")
-        for c in verb.children:
+        for c in children:
             if c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "upon"):
                 toks = [t for t in c.subtree if t.i != c.i]
                 if all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in toks):
                     continue   # "called on Tuesday evening": when, not on whom
-                xcomp = [t for x in verb.children if x.dep_ == "xcomp" for t in x.subtree]
+                xcomp = [t for x in children if x.dep_ == "xcomp" for t in x.subtree]
                 if toks:
                     return _char_span(toks + xcomp)
-    for c in verb.children:
+    for c in children:
         if c.dep_ == "ccomp":
             if c.i < verb.i and c.tag_ in ("VBN", "VBG") and not any(
                     g.dep_ in SUBJECT_DEPS or g.dep_ in ("expl", "aux", "auxpass") for g in c.children):
@@ -504,15 +505,15 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
     if lemma in NAMING_VERBS or lemma in OBJECT_CUES:
         # "called it fake news", "described the report as baseless", "welcomed the exchange (in
         # a statement) as a sign of hope": what the thing is called
-        for c in _as_complements(verb) if lemma not in NAMING_VERBS else verb.children:
+        for c in _as_complements(verb) if lemma not in NAMING_VERBS else children:
             if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as"):
                 toks = [t for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)]
                 if toks and not all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in toks):
                     return _char_span(toks)
-    for c in verb.children:
+    for c in children:
         if c.dep_ == "xcomp" and lemma in XCOMP_CUES:
             # "vowed to fight on", "denied receiving any weapons", "urged the insurgents to reciprocate"
-            obj = next((o for o in verb.children if o.dep_ == "dobj" and o.i < c.i), None)
+            obj = next((o for o in children if o.dep_ == "dobj" and o.i < c.i), None)
             toks = list(c.subtree) + (list(obj.subtree) if obj is not None and lemma in OBJECT_CONTROL else [])
             return _char_span(toks)
         if c.dep_ == "prep" and c.lower_ in ("of", "for") and lemma in ("accuse", "blame", "charge", "suspect",
@@ -520,24 +521,24 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
             toks = [t for t in c.subtree if t.i != c.i]
             if toks:   # not a stranded preposition: "what they accused him of"
                 return _char_span(toks)
-    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    obj = next((c for c in children if c.dep_ == "dobj"), None)
     if obj is not None and lemma in ("put", "place", "estimate"):
-        at = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "at"), None)
+        at = next((c for c in children if c.dep_ == "prep" and c.lower_ == "at"), None)
         if at is not None:   # "put the death toll at 57"
             return _char_span(list(obj.subtree) + list(at.subtree))
         if lemma != "estimate":
             return None
     if lemma in ("warn", "complain", "speak", "boast", "brag", "talk"):
-        about = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "against")), None)
+        about = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "about", "against")), None)
         if about is not None and len(list(about.subtree)) > 2:   # "warned of the growing presence of IS"
             return _char_span([t for t in about.subtree if t.i != about.i])
     if obj is not None and lemma in OBJECT_CUES and obj.pos_ != "PRON" \
             and obj.ent_type_ not in ("DATE", "TIME", "EVENT") and not (
-            lemma == "rule" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)):
+            lemma == "rule" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in children)):
         # a stance taken on a thing: "welcomed the exchange", "rejected the report",
         # "confirmed the visit", "claimed the attack", "did not rule out a meeting"
         return _char_span(list(obj.subtree))
-    if any(c.dep_ == "nsubjpass" and c.lower_ != "it" for c in verb.children):
+    if any(c.dep_ == "nsubjpass" and c.lower_ != "it" for c in children):
         return None   # "The meeting was restated by Kabulov": what is restated is the subject
     if verb.head.i != verb.i and (verb.dep_ == "parataxis" or (
             verb.dep_ == "ccomp" and verb.head.i < verb.i and any(
@@ -629,11 +630,10 @@ def _after_colon(verb, text: str, sent_bounds: tuple[int, int], regions, sents, 
     return None
 
 
-def _postposed(sent, text: str, regions, tok_actor: dict[int, Actor], ctx):
-    """A sentence that ends in ", <source> <reporting word>" where the tagger read the word as
-    a noun ("..., court records from the county show."; '"...," the 24-year-old said, recalling
-    ...'): (start, end, speaker, cue, frame token ids) or None."""
-    toks = list(sent)
+def _postposed(sent, toks: list, text: str, regions, tok_actor: dict[int, Actor], ctx):
+    """A sentence (``toks``: its tokens) that ends in ", <source> <reporting word>" where the
+    tagger read the word as a noun ("..., court records from the county show."; '"...," the
+    24-year-old said, recalling ...'): (start, end, speaker, cue, frame token ids) or None."""
     for j, t in enumerate(toks):
         if t.lower_ not in POSTPOSED_FORMS or j < 4:
             continue
@@ -677,10 +677,10 @@ def _postposed(sent, text: str, regions, tok_actor: dict[int, Actor], ctx):
     return None
 
 
-def _source_colon(sent, text: str, tok_actor: dict[int, Actor], ctx):
-    """An excerpt introduced by a source noun and a colon ("AP Source: ...", "Officials: ..."):
-    (start, end, unnamed speaker, ":", frame token ids) or None."""
-    toks = list(sent)
+def _source_colon(sent, toks: list, text: str, tok_actor: dict[int, Actor], ctx):
+    """An excerpt introduced by a source noun and a colon ("AP Source: ...", "Officials: ...")
+    in a sentence (``toks``: its tokens): (start, end, unnamed speaker, ":", frame token ids)
+    or None."""
     colon = next((t for t in toks[:9] if t.text == ":"), None)
     if colon is None:
         return None
@@ -807,11 +807,12 @@ def _hearsay(verb) -> str | None:
     return verb.doc[(aux[0].i if aux else verb.i):verb.i + 1].text
 
 
-def _according_to(sent) -> tuple[object, tuple[int, int]] | None:
-    """("according to" object head, the phrase's char span) in a sentence."""
-    for t in sent:
-        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
-            to = t.doc[t.i + 1]
+def _according_to(toks: list, lowers: list[str], start: int, end: int) -> tuple[object, tuple[int, int]] | None:
+    """("according to" object head, the phrase's char span) in the sentence of tokens
+    ``start:end`` (``toks``, ``lowers``: the document's tokens and their lower-case forms)."""
+    for i in range(start, end):
+        if lowers[i] == "according" and i + 1 < len(toks) and lowers[i + 1] == "to":
+            t, to = toks[i], toks[i + 1]
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) or \
                 next((c for c in t.children if c.dep_ == "pobj"), None)
             if obj is None:
@@ -833,18 +834,27 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
     pending = None   # (sentence number, speaker, cue) of a "... said:" whose next sentence it reports
     evaluations: set[tuple[int, int]] = set()   # spans that a naming verb calls something
     sents = list(doc.sents)
+    # each token once, and the attributes the loops below test on every token (``doc[i]``
+    # makes a new Token object at each access)
+    toks = list(doc)
+    pos = [t.pos_ for t in toks]
+    lowers = [t.lower_ for t in toks]
     for k, sent in enumerate(sents):
         s_start, s_end = _sentence_bounds(text, sent)
-        if s_end - s_start < 3 or not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        st, en = sent.start, sent.end
+        if s_end - s_start < 3 or not any(p in ("VERB", "AUX") for p in pos[st:en]):
             continue
+        sent_toks = toks[st:en]
         attributed = False
         frames: set[int] = set()   # tokens of the attributions: what they leave is the author's
         first_found = len(found)
-        for v in sent:
-            if v.pos_ != "VERB":
+        for i in range(st, en):
+            if pos[i] != "VERB":
                 continue
+            v = toks[i]
+            lemma = v.lemma_.lower()
             impersonal = _impersonal(v)
-            if v.lemma_.lower() not in c["reporting"] and v.lemma_.lower() not in NAMING_VERBS \
+            if lemma not in c["reporting"] and lemma not in NAMING_VERBS \
                     and impersonal is None:
                 continue
             if v.dep_ == "xcomp" and v.head.lemma_.lower() in ("seem", "appear"):
@@ -858,7 +868,7 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 attributed = True
                 frames.update(t.i for t in v.subtree)
                 continue
-            if v.lemma_.lower() in REFUSABLE and any(ch.dep_ == "neg" for ch in v.children):
+            if lemma in REFUSABLE and any(ch.dep_ == "neg" for ch in v.children):
                 continue   # "Kabul Daily could not confirm those reports": nothing is asserted
             if _authors_inference(v, tok_actor):
                 continue   # "This language suggests that ...": the author's own reading
@@ -878,7 +888,7 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
             elif passive:
                 agent = _agent(v)
                 if agent is None and subj is not None and subj.lower_ in FIRST_PERSON \
-                        and v.lemma_.lower() in ("tell", "inform", "assure", "brief"):
+                        and lemma in ("tell", "inform", "assure", "brief"):
                     speaker = Speaker("unnamed", doc[subj.i:v.i + 1].text, None)   # "..., we are told"
                 elif agent is None:
                     continue
@@ -923,9 +933,9 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 attributed = True
                 frames.update(t.i for t in v.subtree)
             elif b > a:
-                if (v.lemma_.lower() in NAMING_VERBS and any(
+                if (lemma in NAMING_VERBS and any(
                         ch.dep_ == "oprd" or (ch.dep_ == "prep" and ch.lower_ == "as") for ch in v.children)) \
-                        or (v.lemma_.lower() in OBJECT_CUES and _as_complements(v)):
+                        or (lemma in OBJECT_CUES and _as_complements(v)):
                     evaluations.add((a, b))   # what "called it fake news" calls a thing: an opinion
                 found.append((a, b, speaker, cue))
                 found.extend((a, b, also, cue) for also in co_speakers)
@@ -933,7 +943,7 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                     ahead.append((a, b))   # '... said: "We lost. ..."': the quotation after it
                 attributed = True
                 frames.update(t.i for t in v.subtree)
-        acc = _according_to(sent)
+        acc = _according_to(toks, lowers, st, en)
         if acc is not None:
             obj, (p0, p1) = acc
             left, right = _trim(text, s_start, p0), _trim(text, p1, s_end)
@@ -943,23 +953,26 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                 ctx.said(obj, speaker)
                 found.append((a, b, speaker, "according to"))
                 attributed = True
-                frames.update(t.i for t in sent)
+                frames.update(range(st, en))
         if not attributed:   # '..., court records show' with "show" read as a noun; "AP Source: ..."
-            for a, b, speaker, cue, span_toks in filter(None, (_postposed(sent, text, regions, tok_actor, ctx),
-                                                               _source_colon(sent, text, tok_actor, ctx))):
+            for a, b, speaker, cue, span_toks in filter(None, (
+                    _postposed(sent, sent_toks, text, regions, tok_actor, ctx),
+                    _source_colon(sent, sent_toks, text, tok_actor, ctx))):
                 found.append((a, b, speaker, cue))
                 attributed = True
                 frames.update(span_toks)
         if not attributed:   # after "according to", which names the source
-            adverb = next((t for t in sent if t.lower_ in HEARSAY_ADVERBS and t.dep_ == "advmod"), None)
+            adverb = next((toks[i] for i in range(st, en) if lowers[i] in HEARSAY_ADVERBS
+                           and toks[i].dep_ == "advmod"), None)
             if adverb is not None:   # "Trump reportedly signed one of the checks"
                 a, b = _trim(text, *_char_span(_clause(adverb.head)))
                 found.append((a, b, Speaker("unnamed", adverb.text, None), adverb.text))
                 attributed = True
                 frames.update(t.i for t in adverb.head.subtree)
-        for n_tok in sent:   # "Pompeo's accusation that Moscow supplies weapons"
-            if n_tok.pos_ != "NOUN" or n_tok.lemma_.lower() not in SPEECH_NOUNS:
+        for i in range(st, en):   # "Pompeo's accusation that Moscow supplies weapons"
+            if pos[i] != "NOUN" or toks[i].lemma_.lower() not in SPEECH_NOUNS:
                 continue
+            n_tok = toks[i]
             clause = next((ch for ch in n_tok.children if ch.dep_ in ("acl", "ccomp")
                            and any(g.dep_ == "mark" and g.lower_ == "that" for g in ch.children)), None)
             holder = next((ch for ch in n_tok.children if ch.dep_ == "poss"), None) or next(
@@ -971,10 +984,10 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                     holder = _antecedent(n_tok.head.head, tok_actor)
             if clause is None or holder is None:
                 continue
-            toks = [t for t in sorted(clause.subtree, key=lambda t: t.i)]
-            while len(toks) > 1 and toks[0].dep_ == "mark":
-                toks = toks[1:]
-            a, b = _trim(text, *_char_span(toks))
+            said = [t for t in sorted(clause.subtree, key=lambda t: t.i)]
+            while len(said) > 1 and said[0].dep_ == "mark":
+                said = said[1:]
+            a, b = _trim(text, *_char_span(said))
             if b > a:
                 found.append((a, b, _speaker_of(holder, tok_actor, ctx), n_tok.text))
                 attributed = True
@@ -989,7 +1002,7 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
         else:
             # what the attributions leave of the sentence is the author's own assertion:
             # "Moscow has been talking to the Taliban since 2015, when Kabulov first said ..."
-            for a, b in _residue(sent, frames, found[first_found:], text):
+            for a, b in _residue(sent_toks, frames, found[first_found:], text):
                 found.append((a, b, author, None))
     found = _tweets(doc, text, found, tok_actor)
     found = sorted(_spread_quotes(text, found, regions), key=lambda f: (f[0], -f[1]))
@@ -1000,7 +1013,7 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
     claims = []
     for n, ((a, b, speaker, cue), score) in enumerate(zip(found, scores), start=1):
         span = doc.char_span(a, b, alignment_mode="expand")
-        tokens = list(span) if span is not None else []
+        tokens = toks[span.start:span.end] if span is not None else []
         kind = _kind(tokens, text[a:b + 1], (a, b) in evaluations)
         worth = blend_checkworthiness(float(score), checkworthiness(tokens, kind, speaker))
         claims.append(Claim(id=f"c{n}", span=Span.of(text, a, b), speaker=speaker, cue=cue, kind=kind,
@@ -1011,12 +1024,13 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
 _RESIDUE_EDGE = frozenset({"cc", "mark", "punct", "prep", "advmod", "det"})
 
 
-def _residue(sent, frames: set[int], claims: list, text: str) -> list[tuple[int, int]]:
-    """Stretches of a sentence that no attribution covers (neither a reporting clause nor a
-    claim it reports), long enough to assert something: a clause with a verb of its own."""
+def _residue(sent_toks: list, frames: set[int], claims: list, text: str) -> list[tuple[int, int]]:
+    """Stretches of a sentence (its tokens) that no attribution covers (neither a reporting
+    clause nor a claim it reports), long enough to assert something: a clause with a verb of
+    its own."""
     covered = [(a, b) for a, b, _, _ in claims]
     runs, run = [], []
-    for t in sent:
+    for t in sent_toks:
         free = t.i not in frames and not any(a <= t.idx < b for a, b in covered)
         if free:
             run.append(t)
