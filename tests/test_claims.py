@@ -502,7 +502,23 @@ def test_a_quotation_paragraph_after_a_named_speakers_indirect_speech_is_theirs(
 @pytest.mark.parametrize("sentence", [
     "No one can say that the ceasefire has failed.",
     "Nobody claims that the border is closed.",
+    "No serious analyst believes that the talks will succeed.",
+    "You would think that the army had learned its lesson.",
+    "One might argue that the sanctions have failed.",
+    "Can anyone believe that the election was fair?",
 ])
 def test_a_subject_that_is_no_one_is_no_speaker(nlp, valid, sentence):
     _, claims = claims_of(nlp, valid, sentence)
     assert claims and all(c["speaker"]["kind"] == "author" for c in claims), claims
+
+
+def test_a_capitalised_role_is_a_person_role_not_an_organisation(nlp, valid):
+    """"The Pope told ..." names a person by role: the Pope named before, else an unnamed
+    person, never an organisation called "The Pope"."""
+    _, claims = claims_of(nlp, valid, "The Cardinal told reporters that he knew nothing about the payments.")
+    c = one(claims, cue="told")
+    assert c["speaker"]["kind"] == "unnamed" and c["speaker"]["name"] == "The Cardinal"
+    _, claims = claims_of(nlp, valid, "Pope Francis met the bishops in Rome on Monday. "
+                                      "The Pope said that the abuses had been covered up.")
+    c = one(claims, cue="said")
+    assert c["speaker"]["kind"] == "person" and c["speaker"]["name"] in ("Francis", "Pope Francis")

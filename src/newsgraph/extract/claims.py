@@ -44,7 +44,7 @@ from typing import Sequence
 from ..model import Actor, Claim, Document, Span, Speaker
 from .mentions import token_records
 
-EXTRACTOR_VERSION = "claims/0.4"
+EXTRACTOR_VERSION = "claims/0.5"
 CUES_FILE = "claim_cues.json"
 
 QUOTES = "\"“”«»"
@@ -67,12 +67,15 @@ QUANTIFIERS = frozenset({"number", "lot", "majority", "plenty", "host", "couple"
                          "range", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
                          "some", "many", "most", "all", "several", "few"})
 FIRST_PERSON = frozenset({"i", "we"})
+# subjects that stand for the reader or anyone at all: the writer's rhetoric, not a source
+GENERIC_SUBJECTS = frozenset({"you", "one", "anybody", "anyone", "everybody", "everyone", "y'all"})
 # nouns of an office a named person holds: "the minister said" is the minister named before
 PERSON_ROLES = frozenset("""minister president spokesman spokeswoman spokesperson ambassador envoy
     secretary chancellor premier governor mayor commander general chief director leader head
     senator representative lawmaker official prosecutor judge king queen prince emir diplomat
     negotiator chairman chairwoman chair attorney lawyer adviser advisor deputy congressman
-    congresswoman councillor sheriff officer founder executive ceo""".split())
+    congresswoman councillor sheriff officer founder executive ceo pope pontiff cardinal
+    archbishop bishop priest pastor imam rabbi cleric nuncio sheikh ayatollah professor""".split())
 # nouns that describe a body named before: "the group said" is the group the story named
 ORG_DESCRIPTIONS = frozenset("""group company firm organisation organization agency movement militia
     party body bank network broadcaster newspaper outlet charity coalition alliance union""".split())
@@ -172,10 +175,17 @@ def _subject(verb):
 
 
 def _no_one(subj) -> bool:
-    """A subject that names no speaker at all: "no one", "nobody", "none (of them)", "nothing"."""
+    """A subject that names no speaker at all: "no one", "nobody", "none (of them)", "nothing",
+    "no sane person"; the generic "you" and "one" and "anybody" of the writer's own rhetoric
+    ("You would think that ...", "One might argue that ...", "Can anyone believe that ...");
+    a word that is no noun phrase (a misparse: "can")."""
     low = subj.lower_
-    return (low in ("nobody", "none", "nothing", "noone", "no-one")
-            or (low in ("one", "body") and any(c.lower_ == "no" for c in subj.children)))
+    if low in ("nobody", "none", "nothing", "noone", "no-one") or \
+            any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
+        return True
+    if low in GENERIC_SUBJECTS and not any(c.dep_ == "prep" for c in subj.children):
+        return True   # (not "one of the officials", "anyone at the ministry")
+    return subj.pos_ in ("AUX", "VERB", "ADP", "CCONJ", "SCONJ", "PART")
 
 
 def _agent(verb):
@@ -291,13 +301,16 @@ class _Context:
         return found or Speaker("unnamed", None, None)
 
     def person_before(self, tok, role: str | None = None, within: int | None = None) -> Speaker | None:
-        """The last person actor mentioned before ``tok`` (whose role holds ``role``, if given;
-        no more than ``within`` sentences back, if given)."""
+        """The last person actor mentioned before ``tok`` (whose role, or a title in whose name,
+        holds ``role``, if given: "Pope Francis" for "the Pope"; no more than ``within``
+        sentences back, if given)."""
         here = self.sentence(tok)
         for (i, _), a in reversed(self.persons):
             if within is not None and here - bisect.bisect_right(self.sent_starts, i) + 1 > within:
                 return None
-            if i < tok.i and (role is None or (a.role and role in a.role.lower())):
+            if i < tok.i and (role is None or (a.role and role in a.role.lower())
+                              or role in a.name.lower().split()
+                              or (i > 0 and tok.doc[i - 1].lower_ == role)):   # "Pope Francis"
                 return Speaker("person", a.name, a.id)
         return None
 
@@ -365,12 +378,20 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
             return Speaker(found.kind, _phrase_text(tok), found.actor)
     phrase = _phrase_text(tok)
     named_person = actor is not None and actor.kind == "person"
-    common = tok.pos_ == "NOUN" or (tok.pos_ == "NUM" and low == "one")
+    # "The Pope said", "the Cardinal told": a capitalised role is still a role (and no body the
+    # actor extractor could only guess at, "unk:org:cardinal")
+    role_name = tok.pos_ == "PROPN" and tok.tag_ == "NNP" and head_word in PERSON_ROLES and any(
+        d.dep_ == "det" and d.lower_ == "the" for d in tok.children) and (
+        actor is None or (actor.id.startswith("unk:") and actor.kind not in PERSON_KINDS))
+    if role_name:
+        actor = None
+    common = tok.pos_ == "NOUN" or (tok.pos_ == "NUM" and low == "one") or role_name
+    singular = tok.tag_ == "NN" or role_name
     definite = any(d.dep_ in ("det", "poss") and d.lower_ in ("the", "this", "that", "its", "his", "her")
                    for d in tok.children)
     if ctx is not None and actor is None and _AGED.match(phrase):
         return ctx.aged(tok)   # "the 24-year-old said": the person the story named before
-    if ctx is not None and not named_person and common and definite and tok.tag_ == "NN":
+    if ctx is not None and not named_person and common and definite and singular:
         if head_word in PERSON_ROLES or head_word in c["unnamed_people"]:
             # "the former intelligence official said" after "a former senior intelligence
             # official said": the same unnamed source; else the person with that role
@@ -420,7 +441,7 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
     if head_word in c["unnamed"] or low in c["unnamed"]:
         return Speaker("unnamed", phrase, None)
     if ctx is not None:
-        if low in ("he", "she"):
+        if low in ("he", "she", "his", "her"):   # "he said", "his statements"
             at = anchor if anchor is not None else tok
             return (ctx.pronoun(at) or ctx.recent("person", at) or ctx.person_before(at)
                     or Speaker("person", phrase, None))
@@ -433,7 +454,7 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
         return Speaker("person", phrase, None)
     if low in ("i", "we", "they", "it", "this", "that"):
         return Speaker("unnamed", phrase, None)
-    if common and head_word in PERSON_ROLES and tok.tag_ == "NN":
+    if common and head_word in PERSON_ROLES and singular:
         return Speaker("unnamed", phrase, None)   # "the mayor of Rivertown", no mayor named: a person unnamed
     return Speaker("organization", phrase, None)
 
