@@ -3,6 +3,7 @@
     .venv/bin/python eval/ptc.py                          # 5-fold cross-validation by article
     .venv/bin/python eval/ptc.py --cache /tmp/ptc-enc     # reuse encoder outputs between runs
     .venv/bin/python eval/ptc.py --cache /tmp/ptc-enc --encoder-layers 3   # encoder cut after 3 layers
+    .venv/bin/python eval/ptc.py --cache /tmp/ptc-enc --tc-encoder-layers 6   # TC on another layer of the pass
 
 Reads ../shared/data/claims/ptc (relative to the repository) and skips with a message where
 it is absent. Needs scikit-learn (the `train` extra).
@@ -22,6 +23,11 @@ Printed:
   gold span, 14 classes, and precision/recall/F1 per technique.
 - Baselines for orientation: SI flagging every sentence holding a word of the loaded-language
   lexicon; TC always answering the most frequent training technique.
+
+Depths: ``--encoder-layers K`` sets the span identification's depth (RECIPE["encoder_layers"]),
+``--tc-encoder-layers K`` the technique classifier's (RECIPE["tc_encoder_layers"]; where
+neither the recipe nor the option sets it, it follows the span identification's). Both hold for
+the whole evaluation; the header names both encoders.
 """
 
 from __future__ import annotations
@@ -70,7 +76,11 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=FOLDS)
     ap.add_argument("--encoder-layers", type=int, choices=range(1, 7), metavar="K",
                     help="run the recipe with the encoder cut after K layers (1-6) instead of "
-                         "the recipe's own (to compare depths)")
+                         "the recipe's own (to compare depths); technique classification keeps the "
+                         "recipe's own depth where it has one (RECIPE['tc_encoder_layers'])")
+    ap.add_argument("--tc-encoder-layers", type=int, choices=range(1, 7), metavar="K",
+                    help="technique classification on the output of layer K (1-6) of the same "
+                         "encoder pass instead of the recipe's own (to compare depths)")
     args = ap.parse_args(argv)
     if not (args.data / "articles").is_dir():
         print(f"skipped: the PTC data is absent ({args.data})")
@@ -82,16 +92,20 @@ def main(argv=None) -> int:
     from newsgraph.embed import model_id
     if args.encoder_layers:
         tp.RECIPE["encoder_layers"] = args.encoder_layers   # every evaluation below uses it
+    if args.tc_encoder_layers:
+        tp.RECIPE["tc_encoder_layers"] = args.tc_encoder_layers
     layers = tp.RECIPE.get("encoder_layers", 6)
+    tc_layers = tp.tc_layers(tp.RECIPE)
 
     t0 = time.time()
     arts = tp.load_ptc(args.data)
-    tp.encode_articles(arts, args.cache, log=None, layers=layers)
+    tp.encode_articles(arts, args.cache, log=None, layers=layers, tc_layers_=tc_layers)
     for a in arts:
         tp.prepare(a)
     tcr = {a["id"]: tp.tc_rows(a) for a in arts}
     print(f"PTC: {len(arts)} articles, {sum(len(a['spans']) for a in arts)} gold spans, "
-          f"{sum(len(a['y']) for a in arts)} tokens; encoder {model_id(layers)} ({layers} layers); "
+          f"{sum(len(a['y']) for a in arts)} tokens; encoder {model_id(layers)} ({layers} layers), "
+          f"TC on {model_id(tc_layers)} ({tc_layers} layers); "
           f"features in {time.time() - t0:.0f} s")
     gold = {a["id"]: tp.merge_spans((s, e) for _, s, e in a["spans"]) for a in arts}
     shipped_share = tp.RECIPE["gate_share"]

@@ -12,7 +12,9 @@ Recipe (``fit``; eval/ptc.py cross-validates exactly this function):
    and every sentence goes once through all-MiniLM-L6-v2, cut after RECIPE["encoder_layers"]
    of its 6 layers (``newsgraph.embed.get_encoder(layers=...)``; the model records
    ``embed.model_id(layers)`` as its "encoder"): a contextual vector per token and the sentence
-   vector (cached with ``--cache``, per encoder depth).
+   vector (cached with ``--cache``, per encoder depth). Technique classification reads its own
+   depth of the same pass, RECIPE["tc_encoder_layers"] (None: the same depth;
+   ``embed.get_encoder((si, tc))`` gives both from one forward pass; recorded as "tc_encoder").
 2. The training articles are split by article: 80% fit the models, 20% (INNER_FRACTION, the
    inner hold-out) choose the gate threshold and the decoding.
 3. Lexical gate (``fit_gate``): logistic regression, balanced classes, over each sentence's
@@ -25,8 +27,8 @@ Recipe (``fit``; eval/ptc.py cross-validates exactly this function):
    run time). The head (RECIPE["si_head"]) is trained with scikit-learn on every token of the
    80%; threshold, gap and peak are tuned on the inner hold-out with the gate applied. The
    head is not refit on all articles (that would leave the tuned decoding unmatched to it).
-5. Technique classification: one row per gold span (``span_features``), 14 classes,
-   multinomial logistic regression.
+5. Technique classification: one row per gold span (``span_features`` over the token and
+   sentence vectors of the TC depth), 14 classes, multinomial logistic regression.
 
 Weights go to weights.npz (prefixes ``gate.``, ``si.`` and ``tc.``); the run-time forward pass is numpy only.
 """
@@ -56,6 +58,10 @@ RECIPE = {
     # (newsgraph.embed, layers=k; about k/6 of the encoder's time); eval/ptc.py --encoder-layers K
     # compares depths
     "encoder_layers": 6,
+    # technique classification reads the output of this layer of the same forward pass (None:
+    # the same as "encoder_layers"); eval/ptc.py --tc-encoder-layers K compares depths
+    # (TC micro-F1 6 layers 0.586, 4 layers 0.608, 3 layers 0.614; SI unchanged)
+    "tc_encoder_layers": 3,
     "si_head": "mlp",         # logreg | mlp
     "si_C": 0.05,             # inverse L2 strength (logreg)
     "si_hidden": 128,         # mlp only
@@ -90,33 +96,58 @@ def load_ptc(root: Path = PTC) -> list[dict]:
     return arts
 
 
+def tc_layers(recipe=RECIPE) -> int:
+    """The encoder depth technique classification reads (RECIPE["tc_encoder_layers"], or the
+    span identification's depth where None)."""
+    tc = recipe.get("tc_encoder_layers")
+    return recipe.get("encoder_layers", 6) if tc is None else tc
+
+
+def _load_cached(f: Path | None, chunks):
+    """(sentence vectors, [token vectors per chunk]) from the cache file ``f``, or None where it
+    is absent or was made for other chunks."""
+    if f is None or not f.is_file():
+        return None
+    with np.load(f) as z:
+        sv, tv, lens = z["sent"], z["tok"], z["lens"]
+    if len(lens) == len(chunks) and all(int(l) == len(c[2]) for l, c in zip(lens, chunks)):
+        return sv, np.split(tv, np.cumsum(lens)[:-1])
+    return None
+
+
 def encode_articles(arts: list[dict], cache: Path | None = None, log=print,
-                    layers: int | None = None) -> None:
-    """Adds chunks, sentence vectors and token vectors to each article (cached in ``cache``,
-    one file per article and encoder: caches of different depths never mix). ``layers``: the
-    encoder's depth (default RECIPE["encoder_layers"])."""
+                    layers: int | None = None, tc_layers_: int | None = None) -> None:
+    """Adds chunks, sentence vectors and token vectors to each article: ``sent``/``tok`` of the
+    span-identification depth ``layers`` (default RECIPE["encoder_layers"]) and ``tc_sent``/
+    ``tc_tok`` of the technique-classification depth ``tc_layers_`` (default ``tc_layers()``;
+    the same arrays where the depths are equal). Cached in ``cache``, one file per article and
+    encoder depth (caches of different depths never mix; a depth's file is the same whether it
+    came from a pass for it alone or for two depths). Depths missing from the cache come from
+    ONE forward pass (``get_encoder((si, tc))``, ``all_depths``)."""
     from newsgraph.embed import get_encoder, model_id
     layers = RECIPE.get("encoder_layers", 6) if layers is None else layers
-    encoder_id = model_id(layers)
-    enc = None
+    tc = tc_layers() if tc_layers_ is None else tc_layers_
+    depths = (layers,) if tc == layers else (layers, tc)
     t0 = time.time()
     for n, art in enumerate(arts):
         chunks = pg.make_chunks(art["text"])
         art["chunks"] = chunks
-        f = cache / f"{art['id']}.{encoder_id}.npz" if cache else None
-        if f is not None and f.is_file():
-            with np.load(f) as z:
-                sv, tv, lens = z["sent"], z["tok"], z["lens"]
-            if len(lens) == len(chunks) and all(int(l) == len(c[2]) for l, c in zip(lens, chunks)):
-                art["sent"], art["tok"] = sv, np.split(tv, np.cumsum(lens)[:-1])
-                continue
-        enc = enc or get_encoder(layers=layers)
-        sv, tv = pg.encode_chunks(art["text"], chunks, enc)
-        art["sent"], art["tok"] = sv, tv
-        if f is not None:
-            f.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(f, sent=sv, tok=np.vstack(tv) if tv else np.zeros((0, pg.DIM), np.float32),
-                     lens=np.array([len(t) for t in tv], np.int64))
+        files = {d: (cache / f"{art['id']}.{model_id(d)}.npz" if cache else None) for d in depths}
+        got = {d: _load_cached(files[d], chunks) for d in depths}
+        missing = tuple(d for d in depths if got[d] is None)
+        if missing:
+            enc = get_encoder(missing if len(missing) > 1 else missing[0])
+            outs = pg.encode_chunks(art["text"], chunks, enc, all_depths=True)
+            for d, (sv, tv) in zip(missing, outs):
+                got[d] = (sv, tv)
+                f = files[d]
+                if f is not None:
+                    f.parent.mkdir(parents=True, exist_ok=True)
+                    np.savez(f, sent=sv, tok=np.vstack(tv) if tv else np.zeros((0, pg.DIM), np.float32),
+                             lens=np.array([len(t) for t in tv], np.int64))
+        art["sent"], art["tok"] = got[layers]
+        art["tc_sent"], art["tc_tok"] = got[tc]
+        art["layers"], art["tc_layers"] = layers, tc
         if log and (n + 1) % 50 == 0:
             log(f"  encoded {n + 1}/{len(arts)} articles ({time.time() - t0:.0f} s)")
 
@@ -236,9 +267,12 @@ def share_threshold(arts: list[dict], probs: dict, share: float) -> float:
 
 
 def tc_rows(art: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(features, technique labels) of the gold spans of ``art``, over the vectors of the TC
+    depth (``tc_sent``/``tc_tok`` from ``encode_articles``)."""
     spans = [(s, e) for t, s, e in art["spans"] if t in pg.TECHNIQUES]
     labels = [pg.TECHNIQUES.index(t) for t, s, e in art["spans"] if t in pg.TECHNIQUES]
-    F = pg.span_features(art["text"], art["chunks"], art["sent"], art["tok"], spans)
+    F = pg.span_features(art["text"], art["chunks"], art.get("tc_sent", art["sent"]),
+                         art.get("tc_tok", art["tok"]), spans)
     return F, np.array(labels, np.int64)
 
 
@@ -351,8 +385,12 @@ def fit(arts: list[dict], recipe=RECIPE, log=print, inner_out: dict | None = Non
     ``inner_out`` (a dict), where given, receives what eval/ptc.py needs to re-tune the
     decoding for other gate shares on the same inner hold-out: the inner articles and the
     gate probabilities."""
+    si_depth, tc_depth = recipe.get("encoder_layers", 6), tc_layers(recipe)
     for a in arts:
         prepare(a)
+        if (a.get("layers", si_depth), a.get("tc_layers", tc_depth)) != (si_depth, tc_depth):
+            raise ValueError(f"article {a['id']} was encoded at depths {a.get('layers')}/{a.get('tc_layers')}, "
+                             f"the recipe asks for {si_depth}/{tc_depth} (SI/TC)")
     inner, outer = split_inner(arts)
     t0 = time.time()
     # 1. the lexical gate, and its threshold for the token share of the speed budget
@@ -380,7 +418,8 @@ def fit(arts: list[dict], recipe=RECIPE, log=print, inner_out: dict | None = Non
     F = np.vstack([f for f in F if len(f)])
     weights.update(fit_head(F, np.concatenate(yt), "logreg", C=recipe["tc_C"], max_iter=2000, prefix="tc."))
     from newsgraph.embed import model_id
-    config = {"encoder": model_id(recipe.get("encoder_layers", 6)), "techniques": list(pg.TECHNIQUES),
+    config = {"encoder": model_id(si_depth), "tc_encoder": model_id(tc_depth),
+              "techniques": list(pg.TECHNIQUES),
               "threshold": thr, "gap": gap, "peak": peak,
               "min_tokens": recipe["min_tokens"], "gate_threshold": round(gate_thr, 6),
               "gate_share": recipe["gate_share"], "window": pg.WINDOW, "wide_window": pg.WIDE_WINDOW,
@@ -405,7 +444,7 @@ def main(argv=None) -> int:
     arts = load_ptc(args.data)
     print(f"{len(arts)} articles, {sum(len(a['spans']) for a in arts)} gold spans")
     recipe = dict(RECIPE, gate_share=args.gate_share)
-    encode_articles(arts, args.cache, layers=recipe["encoder_layers"])
+    encode_articles(arts, args.cache, layers=recipe["encoder_layers"], tc_layers_=tc_layers(recipe))
     config, weights = fit(arts, recipe)
     config["trained_on"] = f"PTC (SemEval-2020 Task 11) train articles: {len(arts)} articles"
     args.out.mkdir(parents=True, exist_ok=True)

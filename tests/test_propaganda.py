@@ -40,6 +40,7 @@ def test_shipped_model_loads():
     assert 0.0 < model.config["threshold"] < 1.0
     assert 0.0 < model.config["gate_threshold"] < 1.0 and model.gate_index
     assert model.weights["si.mean"].shape == (pg.N_TOKEN_FEATURES,)
+    assert 1 <= model.tc_layers <= model.layers <= 6   # TC may read a shallower layer of the same pass
 
 
 @needs_model
@@ -204,3 +205,101 @@ def test_model_of_other_features_is_refused(tmp_path):
     with pytest.raises(NewsgraphError) as err:
         pg.PropagandaModel.load(tmp_path)
     assert err.value.code == "no_model" and "rebuild" in err.value.hint
+
+
+# ---------------------------------------------------------------- two depths: SI and TC from one pass
+class _TwoDepthEncoder:
+    """Stands in for ``embed.get_encoder((6, 3))``: records each call; every vector of the
+    depth-6 output is 0.1, of the depth-3 output 0.2."""
+
+    depths = (6, 3)
+
+    def __init__(self):
+        self.calls = []
+
+    def encode(self, texts, spans=None, all_depths=False):
+        self.calls.append((list(texts), all_depths))
+        outs = [(np.full((len(texts), pg.DIM), v, np.float32), [np.full((len(s), pg.DIM), v, np.float32) for s in spans])
+                for v in (0.1, 0.2)]
+        return outs if all_depths else outs[0]
+
+
+def _two_depth_model() -> pg.PropagandaModel:
+    """A model whose SI head flags tokens only with depth-6 vectors (0.1) and whose TC head
+    answers Doubt for depth-3 vectors (0.2), Loaded_Language for depth-6 ones."""
+    from newsgraph.embed import model_id
+    model = _gated_model(gate_bias=-2.0)
+    w = model.weights
+    w["si.mean"][0], w["si.W"][0, 0], w["si.b"][:] = 0.15, -100.0, 0.0   # 0.1 -> +5, 0.2 -> -5
+    w["tc.mean"][0], w["tc.W"][0, 5] = 0.15, 100.0                       # 0.2 -> Doubt, 0.1 -> Loaded
+    model.config.update(encoder=model_id(6), tc_encoder=model_id(3))
+    return model
+
+
+def test_tc_reads_its_own_depth_from_one_pass_per_chunk():
+    text = "The budget passed on Tuesday.\nThey are evil thugs.\nThe thugs are evil again."
+    model = _two_depth_model()
+    assert (model.layers, model.tc_layers) == (6, 3)
+    enc = _TwoDepthEncoder()
+    signals = model.detect(text, encoder=enc)
+    # one call, both depths from it, each passed sentence once (one forward pass each)
+    assert enc.calls == [(["They are evil thugs.", "The thugs are evil again."], True)]
+    # SI on the depth-6 vectors (every token flagged), TC on the depth-3 ones (Doubt)
+    assert [(s["text"], s["technique"]) for s in signals] == [("They are evil thugs", "Doubt"),
+                                                              ("The thugs are evil again", "Doubt")]
+    # the same model with one depth for both heads reads the first output only, as before
+    model.config["tc_encoder"] = model.config["encoder"]
+    enc = _TwoDepthEncoder()
+    assert {s["technique"] for s in model.detect(text, encoder=enc)} == {"Loaded_Language"}
+    assert enc.calls == [(["They are evil thugs.", "The thugs are evil again."], True)]
+    # a stand-in without depths feeds both heads (the depth-6 values here)
+    assert {s["technique"] for s in model.detect(text, encoder=_CountingEncoder())} == {"Loaded_Language"}
+
+
+def test_two_depth_vectors_match_each_depth_alone():
+    pytest.importorskip("onnxruntime")
+    from newsgraph.embed import get_encoder
+    text = "They are evil thugs, and they lie to us!\nThe vote was close."
+    chunks = pg.make_chunks(text)
+    model = _two_depth_model()
+    with_counter = get_encoder((6, 3))
+    calls = []
+    real = with_counter.encode
+
+    def counted(texts, **kw):
+        calls.append(list(texts))
+        return real(texts, **kw)
+
+    with_counter.encode = counted
+    try:
+        (s6, t6), (s3, t3) = model.encode(text, chunks)   # the model's own encoder: (6, 3)
+    finally:
+        del with_counter.encode
+    assert calls == [[text[a:b] for a, b, _, _ in chunks]]   # one pass for both depths
+    for depth, (sent, tok) in ((6, (s6, t6)), (3, (s3, t3))):
+        ref_sent, ref_tok = pg.encode_chunks(text, chunks, get_encoder(depth))
+        np.testing.assert_allclose(sent, ref_sent, atol=1e-5)
+        for a, b in zip(tok, ref_tok):
+            np.testing.assert_allclose(a, b, atol=1e-5)
+    assert not np.allclose(s6, s3)
+    # a caller's one-depth encoder lacks the TC depth: the model runs its own two-depth encoder
+    (x6, _), (x3, _) = model.encode(text, chunks, get_encoder(6))
+    np.testing.assert_allclose(x3, s3, atol=1e-6)
+
+
+def test_tc_encoder_is_validated(tmp_path):
+    import json
+    from newsgraph.embed import model_id
+    model = _gated_model(gate_bias=-2.0)
+    config = dict(model.config, encoder=model_id(6), tc_encoder="some-other-encoder")
+    (tmp_path / pg.CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+    np.savez(tmp_path / pg.WEIGHTS_FILE, **model.weights)
+    with pytest.raises(NewsgraphError) as err:
+        pg.PropagandaModel.load(tmp_path)
+    assert err.value.code == "no_model" and "some-other-encoder" in err.value.message
+    config["tc_encoder"] = model_id(3)
+    (tmp_path / pg.CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+    assert pg.PropagandaModel.load(tmp_path).tc_layers == 3
+    del config["tc_encoder"]   # absent: the SI encoder's depth
+    (tmp_path / pg.CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+    assert pg.PropagandaModel.load(tmp_path).tc_layers == 6

@@ -25,7 +25,10 @@ trained by ``scripts/train_propaganda.py`` on the 308 PTC articles):
 2. **Technique classification.** Each span gets one of the 14 SemEval-2020 techniques from a
    classifier over the mean vector of its tokens, the vectors of its first and last tokens,
    its sentence vector and span-level lexical cues (length, repetition of the span's words
-   in the document, "!", cue words of flag-waving, doubt, causality, authority ...).
+   in the document, "!", cue words of flag-waving, doubt, causality, authority ...). Its
+   vectors may come from another layer of the same encoder pass (``config["tc_encoder"]``,
+   e.g. the output of layer 3 while span identification reads layer 6): the encoder then
+   has one output per depth (``embed.get_encoder((6, 3))``) and still runs once per chunk.
 
 ``detect(text)`` returns signals ``{technique, start, end, text, score}``; ``text`` is always
 ``doc_text[start:end]``.
@@ -47,7 +50,7 @@ import numpy as np
 from .embed import pool_pieces  # noqa: F401  (the token pooling lives with the encoder)
 from .errors import NewsgraphError
 
-EXTRACTOR_VERSION = "propaganda/0.2"
+EXTRACTOR_VERSION = "propaganda/0.3"
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "models" / "propaganda"
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.npz"
@@ -190,25 +193,33 @@ def make_chunks(text: str, sentences: Sequence[tuple[int, int]] | None = None, t
 
 # ---------------------------------------------------------------- features
 
-def encode_chunks(text: str, chunks, encoder=None, layers: int | None = None):
-    """(sentence vectors (n_chunks, 384), [per-chunk token vectors (n_tok, 384)]).
+def encode_chunks(text: str, chunks, encoder=None, layers=None, all_depths: bool = False):
+    """(sentence vectors (n_chunks, 384), [per-chunk token vectors (n_tok, 384)]); with
+    ``all_depths``, a list of those pairs, one for each depth of the encoder, from one pass.
 
     One MiniLM pass per chunk, one chunk per call (as ``Encoder.encode`` runs them, so the
     vectors are the same); the sentence vector is the masked mean of the word pieces,
     normalised, and a token's vector the mean of the pieces overlapping it (``pool_pieces``).
-    ``encoder`` defaults to the process-wide encoder cut after ``layers`` layers (all six
-    where None; a model runs with the depth it was trained on, ``PropagandaModel.layers``)."""
+    ``encoder`` defaults to the process-wide encoder cut after ``layers`` layers (a depth, or
+    several depths read from one pass; all six where None: a model runs with the depths it
+    was trained on, ``PropagandaModel.layers`` and ``tc_layers``)."""
     if encoder is None:
         from .embed import LAYERS, get_encoder
         encoder = get_encoder(layers=LAYERS if layers is None else layers)
+    n_out = len(getattr(encoder, "depths", (0,))) if all_depths else 1
     if not chunks:
-        return np.zeros((0, DIM), np.float32), []
+        empty = (np.zeros((0, DIM), np.float32), [])
+        return [empty] * n_out if all_depths else empty
     texts = [text[a:b] for a, b, _, _ in chunks]
     spans = [[(s - a, e - a) for s, e in toks] for a, b, toks, _ in chunks]
     # newsgraph.embed runs one text per forward pass (its BATCH_SIZE), so the vectors do not
     # depend on which other sentences the gate lets through
-    sent, tokv = encoder.encode(texts, spans=spans)
-    return np.asarray(sent, np.float32), [np.asarray(t, np.float32) for t in tokv]
+    if all_depths:
+        outs = encoder.encode(texts, spans=spans, all_depths=True)
+    else:
+        outs = [encoder.encode(texts, spans=spans)]
+    outs = [(np.asarray(sent, np.float32), [np.asarray(t, np.float32) for t in tokv]) for sent, tokv in outs]
+    return outs if all_depths else outs[0]
 
 
 def _word_counts(text: str, tokens: Sequence[tuple[int, int]]) -> dict[str, int]:
@@ -496,8 +507,9 @@ class PropagandaModel:
                                  "(needs ../shared/data/claims/ptc)")
         config = json.loads(cfg.read_text(encoding="utf-8"))
         from .embed import MODEL_ID, layers_of
-        try:   # an encoder this newsgraph can run (all six layers, or cut after fewer)
+        try:   # encoders this newsgraph can run (all six layers, or cut after fewer), both heads'
             layers_of(config.get("encoder", MODEL_ID))
+            layers_of(config.get("tc_encoder", config.get("encoder", MODEL_ID)))
         except NewsgraphError as exc:
             raise NewsgraphError("no_model", f"the propaganda model in {base}: {exc.message}",
                                  "rebuild it with `python scripts/train_propaganda.py`") from exc
@@ -514,6 +526,37 @@ class PropagandaModel:
         """The encoder depth the model was trained on (``config["encoder"]``; 6 where absent)."""
         from .embed import MODEL_ID, layers_of
         return layers_of(self.config.get("encoder", MODEL_ID))
+
+    @property
+    def tc_layers(self) -> int:
+        """The encoder depth the technique classifier was trained on (``config["tc_encoder"]``;
+        the span identification's where absent)."""
+        from .embed import layers_of
+        tc = self.config.get("tc_encoder")
+        return self.layers if tc is None else layers_of(tc)
+
+    def encode(self, text: str, chunks, encoder=None):
+        """((SI sentence vectors, token vectors), (TC sentence vectors, token vectors)) of
+        ``chunks``, from ONE encoder pass per chunk: where the two heads read different depths,
+        the encoder has an output for each (``get_encoder((si, tc))``, ``all_depths``); where
+        they read the same, both are the same arrays.
+
+        ``encoder``: the caller's encoder. One with ``depths`` (a ``newsgraph.embed.Encoder``)
+        is used where its depths include both of the model's; otherwise the model's own encoder
+        runs (never vectors of a depth a head was not trained on). One without ``depths`` (a
+        stand-in) is used as is, its output feeding both heads."""
+        si, tc = self.layers, self.tc_layers
+        if encoder is not None and hasattr(encoder, "depths") and not {si, tc} <= set(encoder.depths):
+            encoder = None
+        if encoder is None:
+            from .embed import get_encoder
+            encoder = get_encoder(si if si == tc else (si, tc))
+        depths = tuple(getattr(encoder, "depths", ()))
+        if len(depths) < 2:   # one depth (or a stand-in): today's single output, for both heads
+            pair = encode_chunks(text, chunks, encoder)
+            return pair, pair
+        outs = encode_chunks(text, chunks, encoder, all_depths=True)
+        return outs[depths.index(si)], outs[depths.index(tc)]
 
     @property
     def gate_index(self) -> dict[str, int]:
@@ -569,8 +612,7 @@ class PropagandaModel:
         if not kept:
             return []
         lexical = token_lexical(text, chunks, lexicon, keep)
-        sent_vecs, tok_vecs = encode_chunks(text, kept, encoder,
-                                            layers=self.layers if encoder is None else None)
+        (sent_vecs, tok_vecs), (tc_sent, tc_tok) = self.encode(text, kept, encoder)
         lap("encoder")
         X = token_features(text, kept, sent_vecs, tok_vecs, lexical=lexical, gate=gp[keep])
         probs = forward(self.weights, "si.", X)[:, 1]
@@ -579,7 +621,7 @@ class PropagandaModel:
                              cfg.get("peak", 0.0))
         out = []
         if spans:
-            F = span_features(text, kept, sent_vecs, tok_vecs, [(a, b) for a, b, _ in spans], lexicon)
+            F = span_features(text, kept, tc_sent, tc_tok, [(a, b) for a, b, _ in spans], lexicon)
             tp = forward(self.weights, "tc.", F)
             for (a, b, score), row in zip(spans, tp):
                 name = self.techniques[int(np.argmax(row))]
