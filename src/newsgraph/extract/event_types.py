@@ -179,8 +179,7 @@ def cameo_vote(pred, exclude: Iterable[int] = ()) -> tuple[str, str]:
     """
     if pred is None:
         return "", ""
-    table = _cameo_slot_sets()
-    patterns = table.get(pred.lemma_.lower()) or table.get(pred.lower_)
+    patterns = _patterns_of(pred)
     if not patterns:
         return "", ""
     # a document's candidates and pair views ask for the same votes several times (about five
@@ -220,11 +219,16 @@ def _cameo_vote(pred, patterns, exclude: tuple[int, ...]) -> tuple[str, str]:
     return "", ""
 
 
+def _patterns_of(pred):
+    """The dictionary's patterns for the predicate: by its lemma, else by its form."""
+    table = _cameo_slot_sets()
+    return table.get(pred.lemma_.lower()) or table.get(pred.lower_)
+
+
 def has_cameo_patterns(pred) -> bool:
     """Whether the dictionary has patterns for the predicate (else ``cameo_vote`` gives
     ("", "") whatever it is asked to exclude)."""
-    table = _cameo_slot_sets()
-    return bool(table.get(pred.lemma_.lower()) or table.get(pred.lower_))
+    return bool(_patterns_of(pred))
 
 
 @lru_cache(maxsize=1)

@@ -642,29 +642,26 @@ export function forceGraph(container, data, options) {
     return lines;
   }
 
+  // a node, its neighbours and its edges highlighted (on) or back to normal
+  function highlight(n, on) {
+    n.el.classList.toggle("ng-hl", on);
+    n.el.classList.toggle("ng-hover", on);
+    for (const m of n.nbrs) m.el.classList.toggle("ng-hl", on);
+    for (const e of n.edges) {
+      e.el.classList.toggle("ng-hl", on);
+      e.el.setAttribute("marker-end", markerUrl(e, on));
+    }
+  }
+
   function setHover(n, raise) {
     // raise: bring the node above its neighbours' labels (not for keyboard focus:
     // moving a focused element would blur it)
     if (n && raise && gNodes.lastChild !== n.el) gNodes.appendChild(n.el);
     if (hovered === n) return;
-    if (hovered) {
-      hovered.el.classList.remove("ng-hl", "ng-hover");
-      for (const m of hovered.nbrs) m.el.classList.remove("ng-hl");
-      for (const e of hovered.edges) {
-        e.el.classList.remove("ng-hl");
-        e.el.setAttribute("marker-end", markerUrl(e, false));
-      }
-    }
+    if (hovered) highlight(hovered, false);
     hovered = n;
     root.classList.toggle("ng-hovering", !!n);
-    if (n) {
-      n.el.classList.add("ng-hl", "ng-hover");
-      for (const m of n.nbrs) m.el.classList.add("ng-hl");
-      for (const e of n.edges) {
-        e.el.classList.add("ng-hl");
-        e.el.setAttribute("marker-end", markerUrl(e, true));
-      }
-    }
+    if (n) highlight(n, true);
     layoutLabels();
   }
 
