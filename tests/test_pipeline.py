@@ -29,6 +29,7 @@ def test_analyze_text_gives_a_valid_contract(nlp, valid):
     assert obj["extractors"]["actors"] == pipeline.REGISTRY["actors"].version
     model = obj["extractors"]["spacy_model"]  # the official package or its hash-pinned copy
     assert model.startswith("en_core_web_sm") and model.endswith("-3.8.0")
+    assert obj["extractors"]["spacy"].startswith("3.8.")   # the library's version, beside the model's
     codes = {a["code"] for a in obj["actors"]}
     assert "RUSGOV" in codes
 

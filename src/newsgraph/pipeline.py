@@ -136,7 +136,10 @@ def preload() -> None:
 def extractor_versions(nlp=None) -> dict[str, str]:
     versions = {e.name: (e.version if OPTIONAL.get(e.name, True) else "off") for e in REGISTRY.values()}
     if nlp is not None:
+        import spacy
         versions["spacy_model"] = model_version(nlp)
+        # the library's rules matter too: spaCy 3.8.8 and later lemmatise "hoped" as "hop"
+        versions["spacy"] = spacy.__version__
     return versions
 
 
