@@ -162,6 +162,24 @@ def test_encoder_rows_are_unit_and_batch_independent():
     assert embed.encode([]).shape == (0, embed.DIM)
 
 
+def test_a_repeated_text_runs_once_and_pools_its_own_spans(monkeypatch):
+    from newsgraph import embed
+    enc = embed.get_encoder()
+    text, other = "A imposed new sanctions on B.", "B rejected the demands of A."
+    spans = [[(0, 1), (2, 9)], [(0, 1)], [(26, 27), (0, 1)]]
+    runs = []
+    real_run = enc.session.run
+    monkeypatch.setattr(enc.session, "run", lambda *a, **k: runs.append(1) or real_run(*a, **k),
+                        raising=False)
+    vecs, span_vecs = enc.encode([text, other, text], spans=spans)
+    assert len(runs) == 2   # the repeated text went through the encoder once
+    monkeypatch.undo()
+    for i, t in enumerate([text, other, text]):   # each copy as if encoded alone
+        alone, alone_spans = enc.encode([t], spans=[spans[i]])
+        assert np.array_equal(vecs[i], alone[0])
+        assert np.array_equal(span_vecs[i], alone_spans[0])
+
+
 def test_int8_runtime_encoder_stays_close_to_the_float32_model():
     """The runtime model (int8 matrix products) against the packaged file run as it is."""
     import onnxruntime as ort

@@ -307,25 +307,38 @@ class Encoder:
         span_outs = [[np.zeros((len(s), DIM), dtype=np.float32) for s in spans] if spans is not None else None
                      for _ in range(depths)]
         if texts:
-            encodings = self.tokenizer.encode_batch(texts)
+            # A text given several times (a sentence with several pairs masked alike) runs
+            # once; each of its copies is pooled over its own spans from that one pass.
+            copies: dict[str, list[int]] = {}
+            for i, text in enumerate(texts):
+                copies.setdefault(text, []).append(i)
+            unique = list(copies)
+            encoded = self.tokenizer.encode_batch(unique)
+            encodings = [None] * len(texts)
+            for enc, members in zip(encoded, copies.values()):
+                for i in members:
+                    encodings[i] = enc
             # Batches of similar length: little padding, and the padding is masked anyway.
-            order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+            order = sorted(range(len(unique)), key=lambda u: len(encoded[u].ids))
             for start in range(0, len(order), batch_size):
                 chunk = order[start:start + batch_size]
-                width = max(len(encodings[i].ids) for i in chunk)
+                width = max(len(encoded[u].ids) for u in chunk)
                 ids = np.zeros((len(chunk), width), dtype=np.int64)
                 mask = np.zeros((len(chunk), width), dtype=np.int64)
-                for row, i in enumerate(chunk):
-                    n = len(encodings[i].ids)
-                    ids[row, :n] = encodings[i].ids
+                for row, u in enumerate(chunk):
+                    n = len(encoded[u].ids)
+                    ids[row, :n] = encoded[u].ids
                     mask[row, :n] = 1
                 feeds = {"input_ids": ids, "attention_mask": mask}
                 if "token_type_ids" in self._inputs:
                     feeds["token_type_ids"] = np.zeros_like(ids)
                 hiddens = self.session.run(None, feeds)
                 weights = mask[..., None].astype(np.float32)
+                rows = [row for row, u in enumerate(chunk) for _ in copies[unique[u]]]
+                members = [i for u in chunk for i in copies[unique[u]]]
                 for d in range(depths):
-                    self._pool(hiddens[d], weights, chunk, encodings, spans, outs[d], span_outs[d])
+                    hidden = hiddens[d] if len(members) == len(chunk) else hiddens[d][rows]
+                    self._pool(hidden, weights[rows], members, encodings, spans, outs[d], span_outs[d])
         results = []
         for out, span_out in zip(outs, span_outs):
             norms = np.linalg.norm(out, axis=1, keepdims=True)
