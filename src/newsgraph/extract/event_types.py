@@ -47,7 +47,7 @@ import numpy as np
 
 from ..errors import NewsgraphError
 
-EXTRACTOR_VERSION = "event_types/1.2"
+EXTRACTOR_VERSION = "event_types/1.3"
 
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
                 "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",

@@ -41,7 +41,7 @@ from . import event_types, status as status_mod, time as time_mod
 from .claims import claim_for_offset
 from .mentions import token_records
 
-EXTRACTOR_VERSION = "events/0.4"
+EXTRACTOR_VERSION = "events/0.5"
 TRIGGERS_FILE = "event_triggers.json"
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
