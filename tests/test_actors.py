@@ -533,3 +533,26 @@ def test_a_lowercase_word_the_ner_ran_into_a_name_is_not_part_of_it(nlp):
     doc.ents = [SpacySpan(doc, 2, 5, label="PERSON")]
     result = extract_actors(doc, document_from_text(text, date="2019-09-03"))
     assert [a.name for a in result.actors if a.kind == "person"] == ["Olga Petrovskaya"]
+
+
+@pytest.mark.model
+def test_a_name_the_ner_calls_an_organisation_is_a_person_by_its_appositive_trade(run):
+    # the small NER labels both names ORG; "an activist", "a lawyer" after the comma decide,
+    # and the later surname (a double name's part, too) is the same person
+    r = run("The panel featured Efrat Yardeni, an activist from Haifa. Efrat has claimed that the wall is illegal.")
+    assert texts(actor(r, "unk:person:efrat-yardeni")) == ["Efrat Yardeni", "Efrat"]
+    assert not [a for a in r.actors if a.kind == "organization"]
+    r = run("The rally was addressed by Tamsin Oyelaran-Brook, a lawyer for the families. "
+            "Oyelaran-Brook said the city had ignored them.")
+    assert texts(actor(r, "unk:person:tamsin-oyelaran-brook")) == ["Tamsin Oyelaran-Brook", "Oyelaran-Brook"]
+    r = run("Goldman Sachs, an investment bank, said profits rose.")   # no trade of a person: stays
+    assert [(a.id, a.kind) for a in r.actors] == [("org:goldman-sachs", "organization")]
+
+
+@pytest.mark.model
+def test_a_surname_taken_for_an_organisation_is_the_person_named_last_before_it(run):
+    r = run("Brian Weinandy and Thomas Weinandy both signed the letter. In an interview, "
+            "Thomas Weinandy explained the text. Weinandy said he was not afraid.")
+    assert texts(actor(r, "unk:person:thomas-weinandy")) == ["Thomas Weinandy", "Thomas Weinandy", "Weinandy"]
+    assert texts(actor(r, "unk:person:brian-weinandy")) == ["Brian Weinandy"]
+    assert len(r.actors) == 2

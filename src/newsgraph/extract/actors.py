@@ -55,7 +55,7 @@ from spacy.attrs import IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, SENT_START
 from ..model import Actor, Document, Place, Span
 from .places import Gazetteer, GazetteerEntry, gazetteer, slug
 
-EXTRACTOR_VERSION = "actors/1.0"
+EXTRACTOR_VERSION = "actors/1.1"
 
 ACTORS_FILE = "actors.tsv.gz"
 CURATED_FILE = "actors_curated.tsv"
@@ -1281,18 +1281,33 @@ class _Run:
             self.mention(entry, i, j)
 
     def person_by_role(self, i: int, j: int) -> bool:
-        """Whether a name the NER called an organisation is a person's, by the office noun it
-        is the name of: "presidential spokesman Sediq Sediqqi", "a spokeswoman, Morgan Ortagus"."""
+        """Whether a name the NER called an organisation is a person's, by the office or trade
+        noun it is the name of: "presidential spokesman Sediq Sediqqi", "a spokeswoman, Morgan
+        Ortagus", "Burnadette Norris-Weeks, an attorney who ...". The name: two or three
+        capitalised words, a hyphenated one counting as one ("Norris-Weeks")."""
         doc = self.doc
-        if not 2 <= j - i <= 3 or any(doc[k].tag_ != "NNP" or not doc[k].is_alpha or not doc[k].is_title
-                                      or self.words[k] in _ORG_WORDS for k in range(i, j)):
+        words = 0
+        for k in range(i, j):
+            t = doc[k]
+            if t.text == "-" and i < k < j - 1 and not doc[k - 1].whitespace_ and not t.whitespace_:
+                continue   # the hyphen of a double name
+            if t.tag_ != "NNP" or not t.is_alpha or not t.is_title or self.words[k] in _ORG_WORDS:
+                return False
+            if k == i or doc[k - 1].text != "-":
+                words += 1
+        if not 2 <= words <= 3:
             return False
         root = doc[i:j].root
         before = doc[i - 1] if i > 0 else None
         if before is not None and before.lemma_.lower() in PERSON_ROLE_NOUNS and before.dep_ == "compound" \
                 and i <= before.head.i < j:
             return True
-        return root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_ROLE_NOUNS
+        if root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_ROLE_NOUNS:
+            return True
+        # the role in apposition to the name, after a comma: "Efrat Yerday, an activist"
+        return any(c.dep_ == "appos" and c.i >= j and c.tag_ == "NN" and c.lemma_.lower() in PERSON_ROLE_NOUNS
+                   and any(d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children)
+                   for c in root.children)
 
     def title_line(self, i: int) -> bool:
         """Whether token ``i`` is on the document's first line and that line is a Title Case
@@ -1383,12 +1398,20 @@ class _Run:
         for a in list(self.actors.values()):
             if a.entry.source != "ner":
                 continue
-            words = [w for w in a.entry.name.lower().replace("\u2019", "'").split() if w.replace("-", "").isalpha()]
+            # a double name's parts are words of the full name ("Norris-Weeks" of "Burnadette Norris-Weeks")
+            words = [w for w in re.split(r"[\s-]+", a.entry.name.lower().replace("\u2019", "'")) if w.isalpha()]
             if not words:
                 continue
             same_kind = a.entry.kind == "person"
             fits = [q for q in persons if q is not a and q.entry.id not in moved and words[-1] in q.tokens
                     and set(words) <= q.tokens and (not same_kind or len(q.tokens) > len(set(words)))]
+            if len({q.entry.id for q in fits}) > 1 and not same_kind:
+                # a surname the NER took for an organisation, of several persons ("Stone" after
+                # "Roger Stone" and a misspelt "Rodger Stone"): the one named last before it
+                first = min(i for i, _ in a.mentions)
+                before = [(max(i for i, _ in q.mentions if i < first), q) for q in fits
+                          if any(i < first for i, _ in q.mentions)]
+                fits = [max(before, key=lambda pq: pq[0])[1]] if before else fits
             if len({q.entry.id for q in fits}) != 1:
                 continue
             q = fits[0]
