@@ -522,3 +522,30 @@ def test_a_capitalised_role_is_a_person_role_not_an_organisation(nlp, valid):
                                       "The Pope said that the abuses had been covered up.")
     c = one(claims, cue="said")
     assert c["speaker"]["kind"] == "person" and c["speaker"]["name"] in ("Francis", "Pope Francis")
+
+
+def test_a_quotation_the_tagger_cut_off_at_its_exclamation_is_the_next_sentences_speakers(nlp, valid):
+    # the parse ends the sentence at '!”', so "Gordon Pratt said ..." stands alone after it
+    text = ("The raid angered the mayor.\n\u201cHow dare they do this to us!\u201d Interior Minister "
+            "Gordon Pratt said in Leeds on Monday, addressing the council.\n\u201cThey endangered "
+            "every officer in the city.\u201d\nThe council meets again in June.")
+    _, claims = claims_of(nlp, valid, text)
+    quoted = [c for c in claims if c["text"].startswith(("How dare", "They endangered"))]
+    assert [(c["text"], c["speaker"]["name"], c["cue"]) for c in quoted] == [
+        ("How dare they do this to us", "Gordon Pratt", "said"),
+        ("They endangered every officer in the city", "Gordon Pratt", "said")]
+    assert not [c for c in claims if "Pratt said" in c["text"]]   # the attribution is no claim
+
+
+@pytest.mark.parametrize("after", ["[emphasis added]", "The police said nothing."])
+def test_a_sentence_after_a_quotation_that_reports_nothing_leaves_it_alone(nlp, valid, after):
+    _, claims = claims_of(nlp, valid, f"The banner read: \u201cThis is our city now!\u201d {after}")
+    quoted = [c for c in claims if "This is our city now" in c["text"]]
+    assert quoted and all(c["speaker"]["kind"] == "author" for c in quoted)
+
+
+def test_a_surname_after_mr_is_the_person_named_before(nlp, valid):
+    _, claims = claims_of(nlp, valid, "The economist Harold Quigley warned of the risks in 2016. "
+                                      "\u201cDoes this ring a bell?\u201d Mr Quigley wrote.")
+    c = one(claims, cue="wrote")
+    assert (c["speaker"]["kind"], c["speaker"]["name"]) == ("person", "Harold Quigley")

@@ -44,7 +44,7 @@ from typing import Sequence
 from ..model import Actor, Claim, Document, Span, Speaker
 from .mentions import token_records
 
-EXTRACTOR_VERSION = "claims/0.5"
+EXTRACTOR_VERSION = "claims/0.6"
 CUES_FILE = "claim_cues.json"
 
 QUOTES = "\"“”«»"
@@ -97,6 +97,8 @@ OBJECT_CUES = frozenset("""welcome hail reject condemn praise criticize criticis
 # reporting verbs whose negation reports a silence, not a claim ("could not confirm")
 REFUSABLE = frozenset({"confirm", "verify", "comment", "specify", "disclose", "reveal", "elaborate",
                        "answer", "reply", "respond", "explain"})
+# titles before a surname that make it a person's ("Mr Bootle", "Dr Faisal")
+HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady prof professor".split())
 # verbs that report only a quotation beside them ("'...,' he continued")
 QUOTE_ONLY = frozenset({"continue"})
 # verbs whose to-clause (or -ing clause) is what they assert: "vowed to fight on", "denied
@@ -329,6 +331,14 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
         if found is not None:
             return found
     actor = tok_actor.get(tok.i)
+    if actor is None and tok.pos_ == "PROPN" and any(
+            ch.dep_ == "compound" and ch.lower_.rstrip(".") in HONORIFICS for ch in tok.children):
+        # "Mr Bootle wrote", a name the NER missed: a person, the one of that surname named before
+        if ctx is not None:
+            for (i, _), a in reversed(ctx.persons):
+                if i < tok.i and a.name.lower().split()[-1] == low:
+                    return Speaker("person", a.name, a.id)
+        return Speaker("person", _phrase_text(tok), None)
     if actor is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in DOCUMENT_NOUNS:
         # "according to a statement from the prime minister's office", "a ministry statement
         # said": the body that issued it
@@ -575,7 +585,30 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
     # a quotation in the sentence, outside which the verb stands: '"...," he said.', or one
     # that began in an earlier sentence and closes in this one, before the verb:
     # '"This area was dangerous. / A mortar round could have fallen at any moment," she said.'
-    return _quotation_outside(verb, sent_bounds, regions)
+    return _quotation_outside(verb, sent_bounds, regions) or _quotation_before(verb, text, sent_bounds, regions)
+
+
+def _quotation_before(verb, text: str, sent_bounds: tuple[int, int], regions) -> tuple[int, int] | None:
+    """The quotation that closes just before a sentence that only attributes it: the tagger
+    ends a sentence at '!"' or '?"', so in '"How dare you!" Sessions said in California.' the
+    reporting clause stands alone. Only where the sentence opens with the verb's subject (or
+    with the verb: "said Sessions") and the quotation ends at the sentence's start."""
+    lemma = verb.lemma_.lower()
+    if verb.dep_ != "ROOT" or lemma not in SAY_VERBS or any(
+            c.dep_ in ("dobj", "ccomp", "xcomp") and not (lemma == "tell" and c.dep_ == "dobj")
+            for c in verb.children):
+        return None   # "The police said nothing": a sentence of its own ("told reporters" is not)
+    first = next((t for t in verb.sent if not t.is_space), None)
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if first is None or subject is None or first.i not in (verb.i, subject.left_edge.i):
+        return None   # (also "[emphasis added]": it opens with a bracket)
+    if not (subject.pos_ in ("PROPN", "PRON") or any(c.dep_ in ("det", "poss") for c in subject.children)):
+        return None   # a source is a name, a pronoun or a determined noun ("the lawyer")
+    for a, b in regions:
+        if b <= sent_bounds[0] and not text[b:sent_bounds[0]].strip(QUOTES + " ") \
+                and text[b - 1:b] in ",.!?" and b - a > 12:
+            return a, b
+    return None
 
 
 def _as_complements(verb) -> list:
@@ -852,6 +885,7 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
     ctx = _Context(doc, tok_actor, author, regions)
     found: list[tuple[int, int, Speaker, str | None]] = []
     ahead: list[tuple[int, int]] = []   # what a "... said:" before a sentence has already reported
+    superseded: list[tuple[int, int]] = []   # quotations a later sentence attributes ('"...!" he said')
     pending = None   # (sentence number, speaker, cue) of a "... said:" whose next sentence it reports
     evaluations: set[tuple[int, int]] = set()   # spans that a naming verb calls something
     sents = list(doc.sents)
@@ -960,6 +994,8 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
                     evaluations.add((a, b))   # what "called it fake news" calls a thing: an opinion
                 found.append((a, b, speaker, cue))
                 found.extend((a, b, also, cue) for also in co_speakers)
+                if content[1] <= s_start:
+                    superseded.append((a, b))   # the quotation before: no longer the author's
                 if content in regions and content[0] >= s_end:
                     ahead.append((a, b))   # '... said: "We lost. ..."': the quotation after it
                 attributed = True
@@ -1025,6 +1061,8 @@ def extract_claims(doc, document: Document, actors: Sequence[Actor]) -> tuple[Cl
             # "Moscow has been talking to the Taliban since 2015, when Kabulov first said ..."
             for a, b in _residue(sent_toks, frames, found[first_found:], text):
                 found.append((a, b, author, None))
+    if superseded:
+        found = [f for f in found if f[2].kind != "author" or not any(p <= f[0] and f[1] <= q for p, q in superseded)]
     found = _tweets(doc, text, found, tok_actor)
     found = sorted(_spread_quotes(text, found, regions), key=lambda f: (f[0], -f[1]))
     if not found:
