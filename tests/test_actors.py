@@ -551,8 +551,8 @@ def test_a_name_the_ner_calls_an_organisation_is_a_person_by_its_appositive_trad
 
 @pytest.mark.model
 def test_a_surname_taken_for_an_organisation_is_the_person_named_last_before_it(run):
-    r = run("Brian Weinandy and Thomas Weinandy both signed the letter. In an interview, "
-            "Thomas Weinandy explained the text. Weinandy said he was not afraid.")
-    assert texts(actor(r, "unk:person:thomas-weinandy")) == ["Thomas Weinandy", "Thomas Weinandy", "Weinandy"]
-    assert texts(actor(r, "unk:person:brian-weinandy")) == ["Brian Weinandy"]
+    r = run("Brian Wendlandt and Thomas Wendlandt both signed the letter. In an interview, "
+            "Thomas Wendlandt explained the text. Wendlandt said he was not afraid.")
+    assert texts(actor(r, "unk:person:thomas-wendlandt")) == ["Thomas Wendlandt", "Thomas Wendlandt", "Wendlandt"]
+    assert texts(actor(r, "unk:person:brian-wendlandt")) == ["Brian Wendlandt"]
     assert len(r.actors) == 2

@@ -1283,8 +1283,8 @@ class _Run:
     def person_by_role(self, i: int, j: int) -> bool:
         """Whether a name the NER called an organisation is a person's, by the office or trade
         noun it is the name of: "presidential spokesman Sediq Sediqqi", "a spokeswoman, Morgan
-        Ortagus", "Burnadette Norris-Weeks, an attorney who ...". The name: two or three
-        capitalised words, a hyphenated one counting as one ("Norris-Weeks")."""
+        Ortagus", "Tamsin Oyelaran-Brook, a lawyer for the families". The name: two or three
+        capitalised words, a hyphenated one counting as one ("Oyelaran-Brook")."""
         doc = self.doc
         words = 0
         for k in range(i, j):
@@ -1304,7 +1304,7 @@ class _Run:
             return True
         if root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_ROLE_NOUNS:
             return True
-        # the role in apposition to the name, after a comma: "Efrat Yerday, an activist"
+        # the role in apposition to the name, after a comma: "Efrat Yardeni, an activist"
         return any(c.dep_ == "appos" and c.i >= j and c.tag_ == "NN" and c.lemma_.lower() in PERSON_ROLE_NOUNS
                    and any(d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children)
                    for c in root.children)
@@ -1398,7 +1398,7 @@ class _Run:
         for a in list(self.actors.values()):
             if a.entry.source != "ner":
                 continue
-            # a double name's parts are words of the full name ("Norris-Weeks" of "Burnadette Norris-Weeks")
+            # a double name's parts are words of the full name ("Oyelaran-Brook" of "Tamsin Oyelaran-Brook")
             words = [w for w in re.split(r"[\s-]+", a.entry.name.lower().replace("\u2019", "'")) if w.isalpha()]
             if not words:
                 continue
@@ -1406,8 +1406,9 @@ class _Run:
             fits = [q for q in persons if q is not a and q.entry.id not in moved and words[-1] in q.tokens
                     and set(words) <= q.tokens and (not same_kind or len(q.tokens) > len(set(words)))]
             if len({q.entry.id for q in fits}) > 1 and not same_kind:
-                # a surname the NER took for an organisation, of several persons ("Stone" after
-                # "Roger Stone" and a misspelt "Rodger Stone"): the one named last before it
+                # a surname the NER took for an organisation, of several persons ("Wendlandt"
+                # after "Brian Wendlandt and Thomas Wendlandt ... Thomas Wendlandt"): the one
+                # named last before it
                 first = min(i for i, _ in a.mentions)
                 before = [(max(i for i, _ in q.mentions if i < first), q) for q in fits
                           if any(i < first for i, _ in q.mentions)]

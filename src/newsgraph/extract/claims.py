@@ -97,7 +97,7 @@ OBJECT_CUES = frozenset("""welcome hail reject condemn praise criticize criticis
 # reporting verbs whose negation reports a silence, not a claim ("could not confirm")
 REFUSABLE = frozenset({"confirm", "verify", "comment", "specify", "disclose", "reveal", "elaborate",
                        "answer", "reply", "respond", "explain"})
-# titles before a surname that make it a person's ("Mr Bootle", "Dr Faisal")
+# titles before a surname that make it a person's ("Mr Quigley", "Dr Faisal")
 HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady prof professor".split())
 # verbs that report only a quotation beside them ("'...,' he continued")
 QUOTE_ONLY = frozenset({"continue"})
@@ -333,7 +333,7 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
     actor = tok_actor.get(tok.i)
     if actor is None and tok.pos_ == "PROPN" and any(
             ch.dep_ == "compound" and ch.lower_.rstrip(".") in HONORIFICS for ch in tok.children):
-        # "Mr Bootle wrote", a name the NER missed: a person, the one of that surname named before
+        # "Mr Quigley wrote", a name the NER missed: a person, the one of that surname named before
         if ctx is not None:
             for (i, _), a in reversed(ctx.persons):
                 if i < tok.i and a.name.lower().split()[-1] == low:
@@ -590,9 +590,10 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
 
 def _quotation_before(verb, text: str, sent_bounds: tuple[int, int], regions) -> tuple[int, int] | None:
     """The quotation that closes just before a sentence that only attributes it: the tagger
-    ends a sentence at '!"' or '?"', so in '"How dare you!" Sessions said in California.' the
-    reporting clause stands alone. Only where the sentence opens with the verb's subject (or
-    with the verb: "said Sessions") and the quotation ends at the sentence's start."""
+    ends a sentence at '!"' or '?"' (and sometimes at ',"' or '."'), so in '"How dare they!"
+    Minister Gordon Pratt said in Leeds.' the reporting clause stands alone. Only where the sentence
+    opens with the verb's subject (or with the verb: "said Pratt") and the quotation ends
+    at the sentence's start."""
     lemma = verb.lemma_.lower()
     if verb.dep_ != "ROOT" or lemma not in SAY_VERBS or any(
             c.dep_ in ("dobj", "ccomp", "xcomp") and not (lemma == "tell" and c.dep_ == "dobj")
