@@ -549,3 +549,9 @@ def test_a_surname_after_mr_is_the_person_named_before(nlp, valid):
                                       "\u201cDoes this ring a bell?\u201d Mr Quigley wrote.")
     c = one(claims, cue="wrote")
     assert (c["speaker"]["kind"], c["speaker"]["name"]) == ("person", "Harold Quigley")
+
+
+def test_told_a_programme_that_is_a_claim_though_the_parser_hangs_the_clause_on_the_programme(nlp, valid):
+    _, claims = claims_of(nlp, valid, "The minister told the BBC's Newsnight programme that the talks had failed.")
+    c = one(claims, cue="told")
+    assert (c["speaker"]["name"], c["text"]) == ("The minister", "the talks had failed")

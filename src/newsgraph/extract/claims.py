@@ -505,6 +505,17 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
                     if cl.dep_ in ("relcl", "acl") and toks[0].lower_ == "that" and toks[0].i == o.i + 1 and any(
                             g.dep_ in ("nsubj", "nsubjpass") and g.lower_ not in RELATIVE for g in cl.children):
                         return _char_span(toks[1:])
+    if lemma == "tell" and not any(c.dep_ == "ccomp" for c in children):
+        # "told the BBC's Newsnight programme that the talks had failed", the that-clause hung by
+        # the parser on the audience as a relative clause (one with a subject of its own)
+        for o in children:
+            if o.dep_ not in ("dobj", "dative"):
+                continue
+            for cl in o.children:
+                toks = sorted(cl.subtree, key=lambda t: t.i)
+                if cl.dep_ in ("relcl", "acl") and toks[0].lower_ == "that" and toks[0].i > o.i and any(
+                        g.dep_ in ("nsubj", "nsubjpass") and g.lower_ not in RELATIVE for g in cl.children):
+                    return _char_span(toks[1:])
     if lemma == "call":   # "called for a new vote", "called on the Taliban to extend it" (before a
         # clause the parser hung on the verb: "In his address broadcast at midnight, Putin called on ...")
         for c in children:
