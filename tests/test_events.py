@@ -155,3 +155,14 @@ def test_the_sample_blog_post_reads_right(nlp, valid):
     assert not [e for e in events if e["status"] == "asserted" and e["type"] == "AID"
                 and "country:RUS" in e["actor"]]                   # nobody asserts the supply
     assert "newsletter" not in document.text.lower()
+
+
+def test_a_trip_for_talks_is_a_visit_whatever_the_classifier_reads_in_the_future_tense(nlp, valid):
+    from newsgraph.extract.events import _verb_override
+    from newsgraph.pipeline import analyze
+    obj = valid(analyze("A Taliban delegation will travel to Moscow for talks with Russian officials on "
+                        "September 4.", nlp=nlp, date="2019-08-30").to_dict())
+    e = next(e for e in obj["events"] if e["actor"] == ["org:taliban"])
+    assert (e["type"], e["cameo"], e["status"], e["recipient"]) == ("CONSULT", "042", "future", ["cameo:RUSGOV"])
+    doc = nlp("The minister travelled to Berlin for medical treatment.")   # a trip, not for talks
+    assert _verb_override(next(t for t in doc if t.lemma_ == "travel")) is None

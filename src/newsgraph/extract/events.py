@@ -102,11 +102,23 @@ def verb_overrides() -> dict[str, dict[str, str]]:
     return _trigger_data()[2]
 
 
+# verbs of going somewhere: a trip "for talks" is a consultation (CAMEO 042, make a visit)
+MOTION_VERBS = frozenset("travel fly go come arrive head journey return".split())
+
+
 def _verb_override(tok) -> dict[str, str] | None:
     """The curated entry of the verb, keyed by lemma + particle or preposition ("call on"), a
-    to-infinitive counting as "to" ("agreed to resume talks" as "agree to"), else by lemma."""
+    to-infinitive counting as "to" ("agreed to resume talks" as "agree to"), else by lemma; a
+    verb of going "for" a nominal CONSULT trigger ("will travel to Moscow for talks") takes
+    that trigger's entry."""
     table = verb_overrides()
     lemma = tok.lemma_.lower()
+    if lemma in MOTION_VERBS:
+        for obj in (o for p in tok.children if p.dep_ == "prep" and p.lower_ == "for"
+                    for o in p.children if o.dep_ == "pobj"):
+            spec = triggers().get(obj.lemma_.lower())
+            if spec is not None and spec["type"] == "CONSULT":
+                return {"type": "CONSULT", "mode": "visit"}
     for child in tok.children:
         if child.dep_ in ("prt", "prep"):
             word = child.lower_
