@@ -377,11 +377,17 @@ def test_numbered_and_indefinitely_owned_sources_are_unnamed(nlp, valid, text, k
     assert c["speaker"]["kind"] == kind and c["speaker"]["name"].startswith(name)
 
 
-def test_a_first_person_quotation_of_an_unresolved_name_is_a_persons(nlp, valid):
-    _, claims = claims_of(nlp, valid, "'In my view the whole process was a farce from start to finish,' "
-                                      "O'Halloran said.")
-    c = one(claims, cue="said")
-    assert (c["speaker"]["kind"], c["speaker"]["name"]) == ("person", "O'Halloran")
+@pytest.mark.parametrize("text,cue,name", [
+    # a first-person quotation of an unresolved name
+    ("'In my view the whole process was a farce from start to finish,' O'Halloran said.", "said", "O'Halloran"),
+    # a surname after "Mr" that the NER missed: the person named before
+    ("The economist Harold Quigley warned of the risks in 2016. \u201cDoes this ring a bell?\u201d "
+     "Mr Quigley wrote.", "wrote", "Harold Quigley"),
+])
+def test_a_name_the_actors_could_not_settle_is_a_persons(nlp, valid, text, cue, name):
+    _, claims = claims_of(nlp, valid, text)
+    c = one(claims, cue=cue)
+    assert (c["speaker"]["kind"], c["speaker"]["name"]) == ("person", name)
 
 
 def test_a_conditional_before_the_main_clause_is_still_asserted(nlp, valid):
@@ -542,13 +548,6 @@ def test_a_sentence_after_a_quotation_that_reports_nothing_leaves_it_alone(nlp, 
     _, claims = claims_of(nlp, valid, f"The banner read: \u201cThis is our city now!\u201d {after}")
     quoted = [c for c in claims if "This is our city now" in c["text"]]
     assert quoted and all(c["speaker"]["kind"] == "author" for c in quoted)
-
-
-def test_a_surname_after_mr_is_the_person_named_before(nlp, valid):
-    _, claims = claims_of(nlp, valid, "The economist Harold Quigley warned of the risks in 2016. "
-                                      "\u201cDoes this ring a bell?\u201d Mr Quigley wrote.")
-    c = one(claims, cue="wrote")
-    assert (c["speaker"]["kind"], c["speaker"]["name"]) == ("person", "Harold Quigley")
 
 
 def test_told_a_programme_that_is_a_claim_though_the_parser_hangs_the_clause_on_the_programme(nlp, valid):
