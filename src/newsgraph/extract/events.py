@@ -109,8 +109,8 @@ MOTION_VERBS = frozenset("travel fly go come arrive head journey return".split()
 def _verb_override(tok) -> dict[str, str] | None:
     """The curated entry of the verb, keyed by lemma + particle or preposition ("call on"), a
     to-infinitive counting as "to" ("agreed to resume talks" as "agree to"), else by lemma; a
-    verb of going "for" a nominal CONSULT trigger ("will travel to Moscow for talks") takes
-    that trigger's entry."""
+    verb of going "for" a nominal CONSULT trigger ("will travel to Moscow for talks") is a
+    visit (CONSULT, mode "visit")."""
     table = verb_overrides()
     lemma = tok.lemma_.lower()
     if lemma in MOTION_VERBS:
