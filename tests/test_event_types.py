@@ -7,6 +7,8 @@ are kept in MISSES (and listed in the model card) so that a better model can mov
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -250,6 +252,46 @@ def test_encoder_cut_after_k_layers(tmp_path, monkeypatch):
     assert np.array_equal(t6[0], embed.encode([text], spans=spans)[1][0])
     with pytest.raises(ValueError):
         embed.get_encoder((3, 3))
+
+
+def test_tagger_fine_tuned_from_the_encoder(tmp_path, monkeypatch):
+    """embed.Tagger: the encoder's upper layers replaced by given weights and a head on each
+    word piece. With the encoder's own weights it is the runtime encoder: its kept layer gives
+    the layer-3 vectors exactly and its head reads layer 6; a replaced weight takes effect."""
+    import onnx
+    from onnx import numpy_helper
+
+    from newsgraph import embed
+    from newsgraph.errors import NewsgraphError
+    monkeypatch.setenv(embed.CACHE_ENV, str(tmp_path / "cache"))
+    folded = onnx.load(str(embed._fold(embed.model_files()[0], tmp_path)))
+    values = {i.name: numpy_helper.to_array(i) for i in folded.graph.initializer}
+    names = embed.parameter_names(folded)
+    upper = {k: values[v] for k, v in names.items() if k.startswith(("encoder.layer.3.", "encoder.layer.4.",
+                                                                     "encoder.layer.5."))}
+    assert len(upper) == 3 * 16 and upper["encoder.layer.3.intermediate.dense.weight"].shape == (384, 1536)
+    head = np.zeros((384, 1), np.float32)
+    head[:8, 0] = 1.0
+    weights = dict(upper, **{"head.weight": head, "head.bias": np.array([-0.5], np.float32)})
+    # every word here is one word piece: a token's probability is its piece's
+    text = "the police said the man ran to the park and the dog sat on the mat"
+    spans = [[(m.start(), m.end()) for m in re.finditer(r"\S+", text)]]
+    sent, vecs, probs = embed.Tagger(weights, 3).tag([text], spans)
+    s3, t3 = embed.get_encoder(3).encode([text], spans=spans)
+    assert np.array_equal(sent, s3) and np.array_equal(vecs[0], t3[0])
+    _, t6 = embed.get_encoder(6).encode([text], spans=spans)
+    expected = 1.0 / (1.0 + np.exp(-(t6[0] @ head[:, 0] - 0.5)))
+    np.testing.assert_allclose(probs[0], expected, atol=0.03)   # the head's product runs in int8
+    # a replaced parameter changes the output: layer 6's last bias shifted along the head
+    shifted = dict(weights, **{"encoder.layer.5.output.LayerNorm.bias": upper["encoder.layer.5.output.LayerNorm.bias"] + 0.25})
+    _, _, moved = embed.Tagger(shifted, 3).tag([text], spans)
+    logit = lambda p: np.log(p / (1 - p))
+    np.testing.assert_allclose(logit(moved[0]) - logit(probs[0]), 8 * 0.25, atol=0.1)
+    assert len(list((tmp_path / "cache").glob(embed.MODEL_ID + "-tagger-*.onnx"))) == 2   # one per weights
+    with pytest.raises(NewsgraphError):
+        embed.Tagger(dict(weights, **{"encoder.layer.9.output.dense.bias": np.zeros(384, np.float32)}), 3)
+    with pytest.raises(NewsgraphError):
+        embed.Tagger(dict(weights, **{"encoder.layer.5.output.dense.bias": np.zeros(3, np.float32)}), 3)
 
 
 def test_the_gate_types_the_pairs_it_is_sure_of_without_the_encoder(nlp):

@@ -25,6 +25,12 @@ records ``model_id(k)`` ("all-MiniLM-L6-v2-dq8-L3") and is run with the same cut
 sentence-similarity uses (corpus deduplication, narratives) keep all six layers, whose
 output is what the model was trained for.
 
+**Fine-tuned taggers.** ``Tagger(weights, keep)`` runs a word-piece tagger fine-tuned from
+this encoder (the propaganda detector's span tagger): the runtime model with some upper layers'
+parameters replaced by ``weights`` and a linear head added (``tagger_model``; built on first
+use, quantised alike, cached by the weights' hash), whose one pass per text gives each word
+piece's probability and, unchanged, the output of layer ``keep`` below the replaced layers.
+
 The encoder loads once per process (per depth), on first use, and runs on one thread
 (``THREADS``): newsgraph scales over processes, one per core.
 """
@@ -90,27 +96,33 @@ def cache_dir() -> Path:
     return Path(base) / "newsgraph"
 
 
-def _quantize(source: Path, workdir: Path) -> Path:
-    """The int8 runtime model derived from ``source`` (see the module's docstring), in workdir."""
+def _fold(source: Path, workdir: Path) -> Path:
+    """The packaged file with its int8 -> float32 weight conversions folded into plain float32
+    weights, in workdir."""
     try:
-        import onnx
         import onnxruntime as ort
-        from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as exc:
         raise NewsgraphError("no_model", f"preparing the sentence encoder needs {exc.name}", _HINT) from exc
-    # 1. fold the packaged file's int8 -> float32 weight conversions into plain float32 weights
     folded = workdir / "folded.onnx"
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     options.optimized_model_filepath = str(folded)
     options.log_severity_level = 3
     ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
-    # 2. int8 weights (per output channel) for every matrix product with a weight matrix;
-    #    the products of two activations (attention scores) stay float32
+    return folded
+
+
+def _quantize_file(folded: Path, out: Path) -> Path:
+    """int8 weights (per output channel) for every matrix product of ``folded`` with a weight
+    matrix; the products of two activations (attention scores) stay float32."""
+    try:
+        import onnx
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise NewsgraphError("no_model", f"preparing the sentence encoder needs {exc.name}", _HINT) from exc
     graph = onnx.load(str(folded)).graph
     weights = {i.name for i in graph.initializer}
     nodes = [n.name for n in graph.node if n.op_type == "MatMul" and any(i in weights for i in n.input)]
-    out = workdir / "model-dq8.onnx"
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.ERROR)   # its advice to pre-process the model is for image models
@@ -120,6 +132,119 @@ def _quantize(source: Path, workdir: Path) -> Path:
     finally:
         root.setLevel(level)
     return out
+
+
+def _quantize(source: Path, workdir: Path) -> Path:
+    """The int8 runtime model derived from ``source`` (see the module's docstring), in workdir."""
+    return _quantize_file(_fold(source, workdir), workdir / "model-dq8.onnx")
+
+
+def _keep(built: Path, target: Path) -> Path | bytes:
+    """``built`` copied to its cache path ``target`` (its path), or its bytes where no cache can
+    be written (this process then keeps the model in memory)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+        partial.write_bytes(built.read_bytes())
+        os.replace(partial, target)   # atomic: concurrent processes each write a whole file
+        return target
+    except OSError:
+        return built.read_bytes()
+
+
+def parameter_names(model) -> dict[str, str]:
+    """Readable parameter name ("encoder.layer.3.attention.self.query.weight") -> initializer
+    name, for the folded float32 graph ``model`` (an onnx ModelProto). The biases and layer
+    norms keep the exporter's names (less its "inner." prefix); a weight matrix, anonymous in
+    the graph, is named after the bias added to its product. Matrices are stored (in, out)."""
+    inits = {i.name for i in model.graph.initializer}
+    consumers: dict[str, list] = {}
+    for node in model.graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    names = {}
+    for name in inits:
+        names[name[len("inner."):] if name.startswith("inner.") else name] = name
+    for node in model.graph.node:
+        weight = next((i for i in node.input if i in inits), None) if node.op_type == "MatMul" else None
+        if weight is None:
+            continue
+        add = next((c for c in consumers.get(node.output[0], ()) if c.op_type == "Add"), None)
+        bias = next((i for i in add.input if i in inits), None) if add is not None else None
+        if bias is not None and bias.endswith(".bias"):
+            readable = bias[:-len(".bias")] + ".weight"
+            names[readable[len("inner."):] if readable.startswith("inner.") else readable] = weight
+    return names
+
+
+def tagger_id(weights: dict[str, np.ndarray]) -> str:
+    """A short id of a token tagger's weights (``tagger_model``): their names and bytes hashed."""
+    digest = hashlib.sha256()
+    for name in sorted(weights):
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(weights[name], np.float32).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def tagger_model(weights: dict[str, np.ndarray], keep: int, source: Path | None = None) -> Path | bytes:
+    """An int8 runtime model for a token tagger fine-tuned from this encoder.
+
+    ``weights`` replace parameters of the encoder (readable names, see ``parameter_names``:
+    the fine-tuned upper layers) and add a head, ``head.weight`` (384, 1) and ``head.bias``
+    (1,), on the last layer's word pieces. The model has two outputs: ``logits`` (batch,
+    pieces), the head's logit for each word piece, and ``hidden``, the output of layer
+    ``keep`` (a layer below the replaced ones is the same as the plain runtime model's, so a
+    head trained on it reads it from the same pass). Built once from the packaged file
+    (about 3 s), quantised as the runtime model is, cached by the weights' hash
+    (``tagger_id``); its bytes where no cache can be written."""
+    try:
+        import onnx
+        import onnxruntime as ort
+        from onnx import helper, numpy_helper
+    except ImportError as exc:
+        raise NewsgraphError("no_model", f"preparing the sentence encoder needs {exc.name}", _HINT) from exc
+    if "head.weight" not in weights or "head.bias" not in weights:
+        raise NewsgraphError("no_model", "the tagger has no head (head.weight, head.bias)")
+    source = source or model_files()[0]
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    key = hashlib.sha256(f"{digest}|{ort.__version__}|{QUANTIZATION}|{tagger_id(weights)}|{keep}".encode()).hexdigest()[:16]
+    target = cache_dir() / f"{MODEL_ID}-tagger-{key}.onnx"
+    if target.is_file():
+        return target
+    with tempfile.TemporaryDirectory(prefix="newsgraph-encoder-") as tmp:
+        model = onnx.load(str(_fold(source, Path(tmp))))
+        graph = model.graph
+        names = parameter_names(model)
+        by_name = {i.name: i for i in graph.initializer}
+        for readable, value in weights.items():
+            if readable.startswith("head."):
+                continue
+            if readable not in names:
+                raise NewsgraphError("no_model", f"the tagger's parameter {readable!r} is not in the encoder")
+            init = by_name[names[readable]]
+            value = np.asarray(value, np.float32)
+            if tuple(init.dims) != value.shape:
+                raise NewsgraphError("no_model", f"the tagger's parameter {readable!r} has shape "
+                                     f"{value.shape}, the encoder's {tuple(init.dims)}")
+            init.CopyFrom(numpy_helper.from_array(value, init.name))
+        norms = [n.output[0] for n in graph.node if n.op_type == "LayerNormalization"]
+        if len(norms) != 2 * LAYERS + 1 or not 1 <= keep <= LAYERS:
+            raise NewsgraphError("no_model", "cannot build the tagger on this encoder")
+        graph.initializer.extend([
+            numpy_helper.from_array(np.asarray(weights["head.weight"], np.float32).reshape(DIM, 1), "tagger_head_w"),
+            numpy_helper.from_array(np.asarray(weights["head.bias"], np.float32).reshape(1), "tagger_head_b"),
+            numpy_helper.from_array(np.array([-1], np.int64), "tagger_last_axis")])
+        graph.node.extend([
+            helper.make_node("MatMul", [norms[-1], "tagger_head_w"], ["tagger_head_mm"], name="tagger_head"),
+            helper.make_node("Add", ["tagger_head_mm", "tagger_head_b"], ["tagger_head_out"], name="tagger_head_add"),
+            helper.make_node("Squeeze", ["tagger_head_out", "tagger_last_axis"], ["logits"], name="tagger_squeeze"),
+            helper.make_node("Identity", [norms[2 * keep]], ["hidden"], name="tagger_keep")])
+        del graph.output[:]
+        graph.output.extend([helper.make_tensor_value_info("logits", onnx.TensorProto.FLOAT, None),
+                             helper.make_tensor_value_info("hidden", onnx.TensorProto.FLOAT, None)])
+        edited = Path(tmp) / "tagger.onnx"
+        onnx.save(model, str(edited))
+        return _keep(_quantize_file(edited, Path(tmp) / "tagger-dq8.onnx"), target)
 
 
 def model_id(layers: int = LAYERS) -> str:
@@ -208,14 +333,7 @@ def runtime_model(source: Path | None = None, layers: int | Sequence[int] = LAYE
                 (Path(tmp) / "full.onnx").write_bytes(full)
                 full = Path(tmp) / "full.onnx"
             built = _cut(full, depths, Path(tmp))
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f"{target.name}.{os.getpid()}.part")
-            partial.write_bytes(built.read_bytes())
-            os.replace(partial, target)   # atomic: concurrent processes each write a whole file
-            return target
-        except OSError:
-            return built.read_bytes()   # no writable cache: this process keeps it in memory
+        return _keep(built, target)
 
 
 def _ordered(spans) -> bool:
@@ -256,6 +374,13 @@ def pool_pieces(hidden: np.ndarray, offsets, special, spans) -> np.ndarray:
     return out
 
 
+def _check_imports() -> None:
+    """A clear error where the encoder's runtime packages are missing."""
+    for name in ("onnxruntime", "tokenizers"):
+        if importlib.util.find_spec(name) is None:
+            raise NewsgraphError("no_model", f"the sentence encoder needs {name}", _HINT)
+
+
 class Encoder:
     """all-MiniLM-L6-v2 with int8 matrix products: ``encode(texts) -> (n, 384)`` float32,
     L2-normalised rows. ``layers`` is a depth (1 to 6), or several depths read from one
@@ -265,17 +390,16 @@ class Encoder:
 
     def __init__(self, threads: int = THREADS, max_tokens: int = MAX_TOKENS,
                  layers: int | Sequence[int] = LAYERS):
-        try:
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-        except ImportError as exc:
-            raise NewsgraphError("no_model", f"the sentence encoder needs {exc.name}",
-                                 _HINT) from exc
+        _check_imports()
         source, tokenizer_path = model_files()
         self.depths = _depths(layers)
         self.layers = self.depths[0]
         self.model_id = model_id(self.layers)
-        model_path = runtime_model(source, self.depths)
+        self._open(runtime_model(source, self.depths), tokenizer_path, threads, max_tokens)
+
+    def _open(self, model_path: Path | bytes, tokenizer_path: Path, threads: int, max_tokens: int) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.no_padding()
@@ -363,6 +487,48 @@ class Encoder:
                           if not enc.special_tokens_mask[j] and o1 < b and o2 > a]
                 if pieces:
                     span_out[i][k] = hidden[row, pieces].mean(axis=0)
+
+
+class Tagger(Encoder):
+    """A word-piece tagger fine-tuned from this encoder (``tagger_model``): one forward pass
+    per text gives each token's tag probability and, from the same pass, the sentence and
+    token vectors of layer ``keep`` exactly as ``Encoder(layers=keep).encode`` gives them."""
+
+    def __init__(self, weights: dict[str, np.ndarray], keep: int, threads: int = THREADS,
+                 max_tokens: int = MAX_TOKENS):
+        _check_imports()
+        source, tokenizer_path = model_files()
+        self.depths = _depths(keep)
+        self.layers = keep
+        self.model_id = model_id(keep)
+        self.tagger_id = tagger_id(weights)
+        self._open(tagger_model(weights, keep, source), tokenizer_path, threads, max_tokens)
+        self._outputs = [o.name for o in self.session.get_outputs()]
+
+    def tag(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]):
+        """(sentence vectors (n, 384), [span vectors per text], [span probabilities per text]):
+        for each text, the layer-``keep`` vectors (see ``Encoder.encode`` with ``spans``) and,
+        for each of its spans (sorted, non-overlapping: a sentence's tokens), the mean of the
+        tag probabilities of the word pieces that overlap it (0 where none does). One text per
+        forward pass, so nothing depends on the texts beside it."""
+        texts = list(texts)
+        sent = np.zeros((len(texts), DIM), np.float32)
+        vecs = [np.zeros((len(s), DIM), np.float32) for s in spans]
+        probs = [np.zeros(len(s), np.float32) for s in spans]
+        encodings = self.tokenizer.encode_batch(texts) if texts else []
+        for i, enc in enumerate(encodings):
+            ids = np.asarray([enc.ids], np.int64)
+            mask = np.ones_like(ids)
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feeds["token_type_ids"] = np.zeros_like(ids)
+            out = dict(zip(self._outputs, self.session.run(None, feeds)))
+            hidden, logits = out["hidden"], out["logits"].reshape(1, -1)
+            self._pool(hidden, mask[..., None].astype(np.float32), [i], encodings, spans, sent, vecs)
+            p = 1.0 / (1.0 + np.exp(-logits[0, :len(enc.ids)].astype(np.float32)))
+            probs[i] = pool_pieces(p[:, None], enc.offsets, enc.special_tokens_mask, spans[i])[:, 0]
+        norms = np.linalg.norm(sent, axis=1, keepdims=True)
+        return (sent / np.clip(norms, 1e-12, None)).astype(np.float32), vecs, probs
 
 
 _lock = threading.Lock()
