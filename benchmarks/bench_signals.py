@@ -7,7 +7,8 @@ name) and times, in this one process and on one core, each on the same texts:
 
   parse       spaCy ``nlp.pipe`` (the parse every analysis pays)
   claims      the claims extractor on the parsed documents (actors first, untimed)
-  signals     ``propaganda.detect`` as the pipeline runs it, with the lexical gate
+  signals     ``propaganda.detect`` as the pipeline runs it, with the lexical gate (its
+              encoder pass: the fine-tuned tagger, ``PropagandaModel.tagger``)
   no gate     the same detector with every sentence through the encoder
   stages      the gated detector split into its stages (sentences and tokens, gate,
               encoder, token features and heads, decoding and techniques)
@@ -50,8 +51,9 @@ def main() -> int:
     words = sum(len(t.split()) for t in texts)
     nlp = load_nlp()
     nlp("warm up")
-    encoder = get_encoder()
     model = propaganda.shipped_model()
+    # the model's own encoder pass: the fine-tuned tagger (propaganda/0.4), else the encoder
+    encoder = model.tagger() if model.is_tagger else get_encoder()
     model.detect("A warm-up sentence, quite disgraceful!")
 
     def best(fn) -> float:

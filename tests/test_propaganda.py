@@ -39,8 +39,10 @@ def test_shipped_model_loads():
     assert model.techniques == pg.TECHNIQUES
     assert 0.0 < model.config["threshold"] < 1.0
     assert 0.0 < model.config["gate_threshold"] < 1.0 and model.gate_index
-    assert model.weights["si.mean"].shape == (pg.N_TOKEN_FEATURES,)
-    assert 1 <= model.tc_layers <= model.layers <= 6   # TC may read a shallower layer of the same pass
+    # span identification: the fine-tuned tagger over the layers above the one TC reads
+    assert model.is_tagger and model.weights[pg.TAGGER + "head.weight"].shape == (pg.DIM, 1)
+    tuned = {k.split(".")[4] for k in model.weights if k.startswith(pg.TAGGER + "encoder.layer.")}
+    assert tuned == {str(k) for k in range(model.tc_layers, 6)}
 
 
 @needs_model
@@ -207,6 +209,56 @@ def test_model_of_other_features_is_refused(tmp_path):
     assert err.value.code == "no_model" and "rebuild" in err.value.hint
 
 
+class _StandInTagger:
+    """Stands in for ``embed.Tagger``: records the texts; every token's probability is 0.9 in
+    a text with "evil", 0.1 elsewhere; vectors of 0.2."""
+
+    def __init__(self):
+        self.seen = []
+
+    def tag(self, texts, spans):
+        self.seen.extend(texts)
+        return (np.full((len(texts), pg.DIM), 0.2, np.float32),
+                [np.full((len(s), pg.DIM), 0.2, np.float32) for s in spans],
+                [np.full(len(s), 0.9 if "evil" in t else 0.1, np.float32) for t, s in zip(texts, spans)])
+
+
+def _tagger_model() -> pg.PropagandaModel:
+    """A tagger model (as propaganda/0.4 ships) whose TC head answers Doubt for 0.2 vectors."""
+    model = _gated_model(gate_bias=-2.0)
+    w = model.weights
+    for k in ("si.mean", "si.scale", "si.W", "si.b"):
+        del w[k]
+    w[pg.TAGGER + "head.weight"] = np.zeros((pg.DIM, 1), np.float32)
+    w[pg.TAGGER + "head.bias"] = np.zeros(1, np.float32)
+    w["tc.mean"][0], w["tc.W"][0, 5] = 0.15, 100.0    # 0.2 -> Doubt
+    return model
+
+
+def test_tagger_model_tags_the_gated_sentences_in_one_pass(tmp_path):
+    import json
+    text = "The budget passed on Tuesday.\nThey are evil thugs.\nThe thugs are evil again.\nThugs, evil."
+    model = _tagger_model()
+    assert model.is_tagger
+    enc = _StandInTagger()
+    signals = model.detect(text, encoder=enc)
+    assert enc.seen == ["They are evil thugs.", "The thugs are evil again.", "Thugs, evil."]   # the gate's
+    # spans from the tagger's token probabilities (threshold 0.5), techniques from its vectors
+    assert [(s["text"], s["technique"], s["score"]) for s in signals] == [
+        ("They are evil thugs", "Doubt", 0.9), ("The thugs are evil again", "Doubt", 0.9), ("Thugs, evil", "Doubt", 0.9)]
+    # a tagger whose probabilities stay under the threshold flags nothing
+    model.config["threshold"] = 0.95
+    assert model.detect(text, encoder=_StandInTagger()) == []
+    # saved and loaded: a tagger model; a head of the wrong shape is refused
+    (tmp_path / pg.CONFIG_FILE).write_text(json.dumps(model.config), encoding="utf-8")
+    np.savez(tmp_path / pg.WEIGHTS_FILE, **model.weights)
+    assert pg.PropagandaModel.load(tmp_path).is_tagger
+    np.savez(tmp_path / pg.WEIGHTS_FILE, **dict(model.weights, **{pg.TAGGER + "head.weight": np.zeros((10, 1))}))
+    with pytest.raises(NewsgraphError) as err:
+        pg.PropagandaModel.load(tmp_path)
+    assert err.value.code == "no_model" and "tagger head" in err.value.message
+
+
 # ---------------------------------------------------------------- two depths: SI and TC from one pass
 class _TwoDepthEncoder:
     """Stands in for ``embed.get_encoder((6, 3))``: records each call; every vector of the
@@ -303,3 +355,23 @@ def test_tc_encoder_is_validated(tmp_path):
     del config["tc_encoder"]   # absent: the SI encoder's depth
     (tmp_path / pg.CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
     assert pg.PropagandaModel.load(tmp_path).tc_layers == 6
+
+
+def test_tagger_weights_are_stored_in_int8_without_changing_the_run_time_model():
+    rng = np.random.RandomState(3)
+    weights = {"encoder.layer.5.output.dense.weight": rng.randn(16, 4).astype(np.float32) * 0.05,
+               "encoder.layer.5.output.dense.bias": rng.randn(4).astype(np.float32),
+               "head.weight": np.zeros((16, 1), np.float32)}
+    stored = pg.pack_tagger(weights)
+    assert stored["encoder.layer.5.output.dense.weight"].dtype == np.int8
+    assert stored["encoder.layer.5.output.dense.bias"].dtype == np.float32   # vectors stay float32
+    back = pg.unpack_tagger(stored)
+    assert set(back) == set(weights)
+    w, b = weights["encoder.layer.5.output.dense.weight"], back["encoder.layer.5.output.dense.weight"]
+    step = stored["encoder.layer.5.output.dense.weight" + pg.SCALE]
+    assert np.all(np.abs(w - b) <= step / 2 + 1e-7)            # within half a step per column
+    assert np.array_equal(np.abs(stored["encoder.layer.5.output.dense.weight"]).max(axis=0), [127] * 4)
+    assert not back["head.weight"].any()                         # an all-zero column survives
+    # stored again, the unpacked weights give the same int8 (what the run-time quantiser derives)
+    again = pg.pack_tagger(back)
+    assert all(np.array_equal(again[k], stored[k]) for k in stored if stored[k].dtype == np.int8)

@@ -1,7 +1,8 @@
 """Propaganda-technique signals on exact character spans (SemEval-2020 Task 11 style).
 
-Three stages, all numpy at run time (weights in ``data/models/propaganda/weights.npz``,
-trained by ``scripts/train_propaganda.py`` on the 308 PTC articles):
+Three stages, numpy and onnxruntime at run time, no PyTorch (weights in
+``data/models/propaganda/weights.npz``, trained by ``scripts/train_propaganda.py`` on the 308
+PTC articles):
 
 0. **Lexical gate.** The text is cut into sentences (the caller's, or one per line, split
    further at sentence punctuation) and spaCy tokens (tokenizer only). A logistic regression
@@ -10,25 +11,24 @@ trained by ``scripts/train_propaganda.py`` on the 308 PTC articles):
    millisecond; only sentences at or above ``gate_threshold`` go on (the threshold is set in
    training so that about ``gate_share`` of the tokens pass). The others get no signal and
    cost no encoder time: the project's "expensive models only on the sentences that need them".
-1. **Span identification.** Each passed sentence goes once through all-MiniLM-L6-v2
-   (``newsgraph.embed``, one sentence per pass; cut after as many of its 6 layers as the model
-   was trained on, ``config["encoder"]``, e.g. "all-MiniLM-L6-v2-dq8-L3"), giving one
-   contextual vector per token (mean of its word pieces, pooled without a loop over tokens)
-   and the sentence vector. A token's features are its vector, the mean vectors of its
-   neighbours (2 and 6 each side), the sentence vector, the document vector (mean of the
-   passed sentences' vectors), lexical features (the lexicon, "!", "?", quotes, capitals,
-   position, repetition in the document) and the sentence's gate probability. A head (a
-   one-hidden-layer MLP) gives each token a probability of lying inside a propaganda span;
-   runs of tokens at or above the threshold, joined across gaps of at most ``gap`` tokens and
-   kept where one token reaches ``peak``, are the spans. A span's score is
-   the mean probability of its tokens.
+1. **Span identification** (``propaganda/0.4``). Each passed sentence goes once through a
+   word-piece tagger fine-tuned from all-MiniLM-L6-v2 (``newsgraph.embed.Tagger``): the
+   encoder's lower layers as shipped, its upper layers (``si.tagger.encoder.layer.*``, those
+   above the layer the technique classifier reads) fine-tuned on the PTC spans, and a linear
+   head giving each word piece a probability of lying inside a propaganda span; a token's
+   probability is the mean of its pieces'. Runs of tokens at or above the threshold, joined
+   across gaps of at most ``gap`` tokens and kept where one token reaches ``peak``, are the
+   spans; a span's score is the mean probability of its tokens. (Models of ``propaganda/0.3``
+   and before, a head over frozen encoder features, ``si.*``: the token's vector, its
+   neighbours', the sentence's and the document's, lexical features and the gate probability
+   into a one-hidden-layer MLP, still load and run.)
 2. **Technique classification.** Each span gets one of the 14 SemEval-2020 techniques from a
    classifier over the mean vector of its tokens, the vectors of its first and last tokens,
    its sentence vector and span-level lexical cues (length, repetition of the span's words
    in the document, "!", cue words of flag-waving, doubt, causality, authority ...). Its
-   vectors may come from another layer of the same encoder pass (``config["tc_encoder"]``,
-   e.g. the output of layer 3 while span identification reads layer 6): the encoder then
-   has one output per depth (``embed.get_encoder((6, 3))``) and still runs once per chunk.
+   vectors come from a lower layer of the same pass (``config["tc_encoder"]``, layer 3): the
+   tagger has that layer as a second output, and the features-head models run an encoder with
+   one output per depth (``embed.get_encoder((6, 3))``), once per chunk either way.
 
 ``detect(text)`` returns signals ``{technique, start, end, text, score}``; ``text`` is always
 ``doc_text[start:end]``.
@@ -50,11 +50,42 @@ import numpy as np
 from .embed import pool_pieces  # noqa: F401  (the token pooling lives with the encoder)
 from .errors import NewsgraphError
 
-EXTRACTOR_VERSION = "propaganda/0.3"
+EXTRACTOR_VERSION = "propaganda/0.4"
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "models" / "propaganda"
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.npz"
 LEXICON_FILE = "lexicon.txt"
+TAGGER = "si.tagger."   # weights of the fine-tuned span tagger (upper encoder layers and its head)
+SCALE = ".scale"        # a tagger matrix stored in int8 has its per-column scales under name + SCALE
+
+
+def pack_tagger(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The tagger's weights as stored: each matrix in int8 with a float32 scale per column
+    (symmetric, as onnxruntime quantises a weight matrix per output channel, so that the
+    run-time model is the same as one built from the float32 weights), vectors in float32."""
+    out = {}
+    for name, w in weights.items():
+        w = np.asarray(w, np.float32)
+        if w.ndim != 2:
+            out[name] = w
+            continue
+        absmax = np.maximum(np.abs(w.min(axis=0)), np.abs(w.max(axis=0))).astype(np.float64)
+        scale = (2 * absmax / 254.0).astype(np.float32)
+        scale[scale == 0] = 1.0
+        out[name] = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+        out[name + SCALE] = scale
+    return out
+
+
+def unpack_tagger(stored: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``pack_tagger``'s inverse: float32 weights (a matrix is its int8 values times its scales)."""
+    out = {}
+    for name, w in stored.items():
+        if name.endswith(SCALE):
+            continue
+        out[name] = w.astype(np.float32) * stored[name + SCALE] if name + SCALE in stored else \
+            np.asarray(w, np.float32)
+    return out
 
 # The 14 classes of SemEval-2020 Task 11 (PTC names) and the readable names signals carry.
 TECHNIQUES = (
@@ -496,6 +527,7 @@ class PropagandaModel:
         self.weights = weights
         self.techniques = tuple(config["techniques"])
         self._gate_index: dict[str, int] | None = None
+        self._tagger = None
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "PropagandaModel":
@@ -515,11 +547,35 @@ class PropagandaModel:
                                  "rebuild it with `python scripts/train_propaganda.py`") from exc
         with np.load(w, allow_pickle=False) as z:
             weights = {k: (z[k].astype(np.float32) if z[k].dtype.kind == "f" else z[k]) for k in z.files}
-        if weights.get("si.mean") is None or weights["si.mean"].shape != (N_TOKEN_FEATURES,):
+        head = weights.get(TAGGER + "head.weight")
+        if head is not None:
+            if head.shape != (DIM, 1):
+                raise NewsgraphError("no_model", f"the propaganda model in {base} has a tagger head of "
+                                     f"shape {head.shape}, not ({DIM}, 1)",
+                                     "rebuild it with `python scripts/train_propaganda.py`")
+        elif weights.get("si.mean") is None or weights["si.mean"].shape != (N_TOKEN_FEATURES,):
             raise NewsgraphError("no_model", f"the propaganda model in {base} was built for other token "
                                  f"features than this newsgraph's ({N_TOKEN_FEATURES})",
                                  "rebuild it with `python scripts/train_propaganda.py`")
         return cls(config, weights)
+
+    @property
+    def is_tagger(self) -> bool:
+        """Whether span identification is a fine-tuned word-piece tagger (``propaganda/0.4``)
+        rather than a head over frozen encoder features."""
+        return TAGGER + "head.weight" in self.weights
+
+    def tagger(self):
+        """The fine-tuned tagger (``newsgraph.embed.Tagger``), built on first use: its upper
+        layers and head are the model's ``si.tagger.*`` weights; its kept layer, read by the
+        technique classifier, is ``tc_layers``."""
+        if self._tagger is None:
+            with _lock:
+                if self._tagger is None:
+                    from .embed import Tagger
+                    stored = {k[len(TAGGER):]: v for k, v in self.weights.items() if k.startswith(TAGGER)}
+                    self._tagger = Tagger(unpack_tagger(stored), self.tc_layers)
+        return self._tagger
 
     @property
     def layers(self) -> int:
@@ -611,12 +667,22 @@ class PropagandaModel:
         lap("gate")
         if not kept:
             return []
-        lexical = token_lexical(text, chunks, lexicon, keep)
-        (sent_vecs, tok_vecs), (tc_sent, tc_tok) = self.encode(text, kept, encoder)
-        lap("encoder")
-        X = token_features(text, kept, sent_vecs, tok_vecs, lexical=lexical, gate=gp[keep])
-        probs = forward(self.weights, "si.", X)[:, 1]
-        lap("features+head")
+        if self.is_tagger:
+            # one pass of the fine-tuned tagger per chunk: the tokens' span probabilities, and
+            # the technique classifier's vectors from a lower layer of the same pass
+            tagger = encoder if encoder is not None and hasattr(encoder, "tag") else self.tagger()
+            tc_sent, tc_tok, tok_probs = tagger.tag([text[a:b] for a, b, _, _ in kept],
+                                                    [[(x - a, y - a) for x, y in toks] for a, b, toks, _ in kept])
+            lap("encoder")
+            probs = np.concatenate(tok_probs) if tok_probs else np.zeros(0, np.float32)
+            lap("features+head")
+        else:
+            lexical = token_lexical(text, chunks, lexicon, keep)
+            (sent_vecs, tok_vecs), (tc_sent, tc_tok) = self.encode(text, kept, encoder)
+            lap("encoder")
+            X = token_features(text, kept, sent_vecs, tok_vecs, lexical=lexical, gate=gp[keep])
+            probs = forward(self.weights, "si.", X)[:, 1]
+            lap("features+head")
         spans = decode_spans(kept, probs, cfg["threshold"], cfg["gap"], cfg.get("min_tokens", 1), text,
                              cfg.get("peak", 0.0))
         out = []
