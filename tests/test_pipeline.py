@@ -61,3 +61,31 @@ def test_too_long_document_is_refused_with_the_limit(monkeypatch, nlp):
     with pytest.raises(NewsgraphError) as info:
         pipeline.analyze(docs[0], nlp=nlp)
     assert info.value.code == "too_large"
+
+
+@pytest.mark.parametrize("text, second", [
+    ("MOSCOW (Meridian) — A Taliban delegation will travel to Moscow for talks.", "A Taliban"),
+    ("KABUL, Sept 2 (Wirepost) - Afghan forces repelled an attack overnight.", "Afghan forces"),
+    ("WASHINGTON — The senator denied the report on Monday.", "The senator"),
+    ("Intro.\nNEW DELHI — India summoned the envoy.", "India"),
+    # no dateline: an acronym before a dash and a clause, a dash inside a sentence
+    ("NATO — the alliance of 32 states — met on Monday.", None),
+    ("The talks in Doha — the third round — collapsed.", None),
+])
+def test_a_wire_dateline_is_not_part_of_the_first_sentence(nlp, text, second):
+    """A dateline ends before its sentence: the parser would otherwise make the place in
+    capitals the sentence's head and leave the real subject hanging from it."""
+    doc = nlp(text)
+    starts = [s.start_char for s in doc.sents]
+    if second is None:
+        assert all(not text[s:].startswith(("the alliance", "the talks", "the third")) for s in starts)
+    else:
+        assert text.index(second) in starts
+
+
+def test_a_dateline_leaves_the_event_its_actor(nlp):
+    from newsgraph.pipeline import analyze
+    with_dateline = analyze("MOSCOW (Meridian) — A Taliban delegation will travel to Moscow for talks "
+                            "with Russian officials on September 4.", nlp=nlp)
+    (event,) = [e for e in with_dateline.events if e.type == "CONSULT"]
+    assert event.actor == ("org:taliban",)

@@ -31,17 +31,40 @@ def model_version(nlp) -> str:
 
 
 PARAGRAPHS = "newsgraph_paragraphs"
+# What the component below makes of sentence starts, recorded with every analysis
+# ("extractors"): 1 = line breaks; 2 = line breaks and wire datelines.
+SENTENCES_VERSION = "sentences/2"
+
+
+# A wire dateline opening a paragraph: a place in capitals ("KABUL", "NEW DELHI", "WASHINGTON,
+# D.C."), perhaps a date ("Sept 2"), perhaps the agency in brackets, then a dash and a sentence.
+_DATELINE = re.compile(r"[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,3}(?:, [A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,2})?"
+                       r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Z][\w .&'\u2019-]{1,40}\))? ?(?:[\u2014\u2013]|--?) +"
+                       r"(?=[A-Z0-9\"\u201c\u2018'])")   # a sentence follows: "NATO — the alliance ..." is no dateline
 
 
 def _paragraph_starts(doc):
     """A line break ends a sentence: a paragraph, a caption or a heading without a full stop
     ("Crowds gathered ... a New Year's party" / "French President Emmanuel Macron ...") is not
-    run into the next line's sentence. Set before the parser, which keeps preset boundaries."""
+    run into the next line's sentence. So does a wire dateline ("MOSCOW (Meridian) — A Taliban
+    delegation will travel ..."): the parser would otherwise take the place in capitals for the
+    head of the sentence and leave the delegation, its subject, hanging from it. Set before the
+    parser, which keeps preset boundaries."""
     from spacy.attrs import IS_SPACE
     # only space tokens can hold a line break: a token's trailing whitespace_ is " " or ""
+    starts = [0] if len(doc) else []
     for i in doc.to_array([IS_SPACE]).nonzero()[0].tolist():
         if i < len(doc) - 1 and "\n" in doc[i].text:
             doc[i + 1].is_sent_start = True
+            starts.append(i + 1)
+    text = doc.text
+    for i in starts:
+        m = _DATELINE.match(text, doc[i].idx)
+        if m is None or not any(c.isupper() for c in text[m.start():m.start() + 3]):
+            continue
+        after = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if after is not None and after.start > i + 1 and not after[0].is_space:
+            doc[after.start].is_sent_start = True
     return doc
 
 

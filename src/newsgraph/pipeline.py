@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .errors import NewsgraphError
 from .model import Analysis, Document, Skipped
-from .nlp import BATCH_SIZE, MAX_CHARS, load_nlp, model_version
+from .nlp import BATCH_SIZE, MAX_CHARS, SENTENCES_VERSION, load_nlp, model_version
 
 ANALYSIS_FIELDS = ("actors", "places", "events", "claims", "signals", "source_reliability")
 
@@ -140,6 +140,8 @@ def extractor_versions(nlp=None) -> dict[str, str]:
         versions["spacy_model"] = model_version(nlp)
         # the library's rules matter too: spaCy 3.8.8 and later lemmatise "hoped" as "hop"
         versions["spacy"] = spacy.__version__
+        # newsgraph's own sentence starts (line breaks, wire datelines), set before the parser
+        versions["sentences"] = SENTENCES_VERSION
     return versions
 
 
