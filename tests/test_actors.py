@@ -507,6 +507,15 @@ def test_bare_agents_are_generic_actors_or_join_the_one_named_before(run):
     # two governments named before: no guess
     r = run("Russian and Chinese officials met in Astana. Officials later denied it.")
     assert texts(actor(r, "agent:gov")) == ["Officials"]
+    # "the spokesman" is the one of the officials named before; "a spokesman" someone new
+    r = run("Ugandan officials welcomed the report on Monday. The spokesman later said the talks would go on.")
+    assert texts(actor(r, "cameo:UGAGOV")) == ["Ugandan officials", "spokesman"]
+    r = run("Ugandan officials welcomed the report on Monday. A spokesman later said the talks would go on.")
+    assert texts(actor(r, "cameo:UGAGOV")) == ["Ugandan officials"] and texts(actor(r, "agent:gov")) == ["spokesman"]
+    # a body of another sector within a government is not "the government": state media
+    r = run("Belarusian state media reported the arrests. The government denied them on Monday.")
+    assert texts(actor(r, "cameo:BLRGOVMED")) == ["Belarusian state media"]
+    assert texts(actor(r, "agent:gov")) == ["government"]
     # an agent that names its own actor, and agent nouns that are places or not actors
     r = run("Fighters loyal to Daesh seized the village and the school.")
     assert [a.id for a in r.actors] == ["org:islamic-state"]

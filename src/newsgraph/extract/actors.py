@@ -55,7 +55,7 @@ from spacy.attrs import IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, SENT_START
 from ..model import Actor, Document, Place, Span
 from .places import Gazetteer, GazetteerEntry, gazetteer, slug
 
-EXTRACTOR_VERSION = "actors/1.1"
+EXTRACTOR_VERSION = "actors/1.2"
 
 ACTORS_FILE = "actors.tsv.gz"
 CURATED_FILE = "actors_curated.tsv"
@@ -70,6 +70,7 @@ MOD_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 # NER entities that may contain a place name without being that place ("The Washington Post").
 NAMING_LABELS = frozenset({"ORG", "PERSON", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+INDEFINITE_DETS = frozenset({"a", "an", "another", "some", "several", "many", "one"})
 INSTITUTION_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "IGO", "MED", "BUS", "NGO", "MNC"})
 NON_COUNTRY_PREFIXES = frozenset({"IGO", "NGO", "MNC", "IMG", "NGM"})
 
@@ -1529,7 +1530,11 @@ class _Run:
                 taken[k] = 1
         by_sector: dict[str, list[tuple[int, str]]] = {}   # sector -> [(first token, actor id)]
         for aid, a in self.actors.items():
-            if a.entry.sector and a.entry.country and a.entry.kind in ("group", "organization"):
+            e = a.entry
+            if e.sector and e.country and e.kind in ("group", "organization") and not (
+                    e.code and e.code[len(e.country) + len(e.sector):][:3] in INSTITUTION_SECTORS):
+                # (not a body of another sector within it: "Russian state media", RUSGOVMED, is
+                # no antecedent of "the government")
                 for i, _ in a.mentions:
                     by_sector.setdefault(a.entry.sector, []).append((i, aid))
         for lst in by_sector.values():
@@ -1556,7 +1561,9 @@ class _Run:
             earlier = {aid for i, aid in by_sector.get(sector, ()) if i < start}
             if country:   # "the government in Kabul", "police in Nairobi"
                 self.mention(self.T.composite(country, code), start, end + 1)
-            elif len(earlier) == 1:   # several earlier candidates ("Russian and US officials"): no guess
+            elif len(earlier) == 1 and not (head.left_edge.lower_ in INDEFINITE_DETS and head.left_edge.pos_ == "DET"):
+                # several earlier candidates ("Russian and US officials"): no guess; nor for "a
+                # spokesman", someone new
                 self.actors[earlier.pop()].mentions.append((start, end + 1))
             else:
                 label = self.T.sector_label.get(sector, sector.lower())
