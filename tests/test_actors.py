@@ -554,6 +554,9 @@ def test_a_name_the_ner_calls_an_organisation_is_a_person_by_its_appositive_trad
     r = run("The rally was addressed by Tamsin Oyelaran-Brook, a lawyer for the families. "
             "Oyelaran-Brook said the city had ignored them.")
     assert texts(actor(r, "unk:person:tamsin-oyelaran-brook")) == ["Tamsin Oyelaran-Brook", "Oyelaran-Brook"]
+    # "the mayor" (a definite role) decides too, and a surname the tagger took for a plural
+    r = run("According to Mara Ilves, the mayor, the bridge will reopen in May.")
+    assert [(a.id, a.kind) for a in r.actors] == [("unk:person:mara-ilves", "person")]
     r = run("Goldman Sachs, an investment bank, said profits rose.")   # no trade of a person: stays
     assert [(a.id, a.kind) for a in r.actors] == [("org:goldman-sachs", "organization")]
 

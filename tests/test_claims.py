@@ -192,6 +192,22 @@ def test_a_stranded_preposition_after_an_accusation_is_no_claim_and_no_crash(nlp
     assert claims and all(c["cue"] not in ("accused", "blamed") for c in claims)
 
 
+@pytest.mark.parametrize("text, claim", [
+    ("Tomas Brandt accused the government of fraud.", "the government of fraud"),
+    ("Tomas Brandt accused them of corruption.", "corruption"),          # "of" on the verb
+    ("Tomas Brandt accused Russia of arming the rebels.", "arming the rebels"),
+    ("Tomas Brandt accused the head of the commission.", None),          # no charge: the author's
+])
+def test_an_accusation_whose_charge_the_parser_hung_on_the_object(nlp, valid, text, claim):
+    _, claims = claims_of(nlp, valid, text)
+    accusations = [c for c in claims if c["cue"] == "accused"]
+    if claim is None:
+        assert not accusations and one(claims)["speaker"]["kind"] == "author"
+    else:
+        (c,) = accusations
+        assert c["text"] == claim and c["speaker"]["name"] == "Tomas Brandt"
+
+
 def test_a_quotation_over_paragraphs_reopened_at_each_is_one_speakers(nlp, valid):
     text = ("The minister spoke to reporters in Kabul on Monday.\n"
             "“We will not give up the districts we hold, whatever they offer us.\n"

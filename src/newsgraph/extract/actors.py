@@ -1292,8 +1292,8 @@ class _Run:
             t = doc[k]
             if t.text == "-" and i < k < j - 1 and not doc[k - 1].whitespace_ and not t.whitespace_:
                 continue   # the hyphen of a double name
-            if t.tag_ != "NNP" or not t.is_alpha or not t.is_title or self.words[k] in _ORG_WORDS:
-                return False
+            if t.tag_ not in ("NNP", "NNPS") or not t.is_alpha or not t.is_title or self.words[k] in _ORG_WORDS:
+                return False   # (a surname in -s is often tagged as a plural: "Ilves", "Sanders")
             if k == i or doc[k - 1].text != "-":
                 words += 1
         if not 2 <= words <= 3:
@@ -1305,9 +1305,11 @@ class _Run:
             return True
         if root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_ROLE_NOUNS:
             return True
-        # the role in apposition to the name, after a comma: "Efrat Yardeni, an activist"
+        # the role in apposition to the name, after a comma: "Efrat Yardeni, an activist", "Mara
+        # Ilves, the mayor", "Mara Ilves, the city's mayor"
         return any(c.dep_ == "appos" and c.i >= j and c.tag_ == "NN" and c.lemma_.lower() in PERSON_ROLE_NOUNS
-                   and any(d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children)
+                   and any((d.dep_ == "det" and d.lower_ in ("a", "an", "the")) or d.dep_ == "poss"
+                           for d in c.children)
                    for c in root.children)
 
     def title_line(self, i: int) -> bool:

@@ -44,7 +44,7 @@ from typing import Sequence
 from ..model import Actor, Claim, Document, Span, Speaker
 from .mentions import token_records
 
-EXTRACTOR_VERSION = "claims/0.6"
+EXTRACTOR_VERSION = "claims/0.7"
 CUES_FILE = "claim_cues.json"
 
 QUOTES = "\"“”«»"
@@ -482,6 +482,19 @@ def _in_quote(tok) -> bool:
 
 # ------------------------------------------------------------------ what a verb reports
 
+# verbs whose charge follows "of" or "for": "accused Russia of arming the militants"
+ACCUSING = frozenset(("accuse", "blame", "charge", "suspect", "criticize", "criticise", "condemn"))
+_ACCUSABLE = BODY_NOUNS | ORG_DESCRIPTIONS | frozenset("""police army military regime authorities
+    opposition rebels militants insurgents troops forces west media""".split())
+
+
+def _accused(obj) -> bool:
+    """Whether the object of an accusing verb names someone who can be accused: a name, a
+    pronoun or a body ("the government"), not a relational noun ("the head of ...")."""
+    return obj.pos_ in ("PROPN", "PRON") or obj.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") \
+        or obj.lemma_.lower() in _ACCUSABLE
+
+
 def _content(verb, text: str, sent_bounds: tuple[int, int],
              regions: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:
     """Character span of what a reporting verb reports, or None."""
@@ -558,12 +571,18 @@ def _content(verb, text: str, sent_bounds: tuple[int, int],
             obj = next((o for o in children if o.dep_ == "dobj" and o.i < c.i), None)
             toks = list(c.subtree) + (list(obj.subtree) if obj is not None and lemma in OBJECT_CONTROL else [])
             return _char_span(toks)
-        if c.dep_ == "prep" and c.lower_ in ("of", "for") and lemma in ("accuse", "blame", "charge", "suspect",
-                                                                      "criticize", "criticise", "condemn"):
+        if c.dep_ == "prep" and c.lower_ in ("of", "for") and lemma in ACCUSING:
             toks = [t for t in c.subtree if t.i != c.i]
             if toks:   # not a stranded preposition: "what they accused him of"
                 return _char_span(toks)
     obj = next((c for c in children if c.dep_ == "dobj"), None)
+    if obj is not None and lemma in ACCUSING and _accused(obj) and any(
+            c.dep_ == "prep" and c.lower_ in ("of", "for") and any(
+                g.dep_ == "pcomp" or (g.dep_ == "pobj" and g.pos_ != "PROPN") for g in c.children)
+            for c in obj.children):
+        # "accused the government of fraud": the parser hangs "of ..." on the object; the
+        # accusation is the object with it (not "accused the head of the commission")
+        return _char_span(list(obj.subtree))
     if obj is not None and lemma in ("put", "place", "estimate"):
         at = next((c for c in children if c.dep_ == "prep" and c.lower_ == "at"), None)
         if at is not None:   # "put the death toll at 57"
