@@ -570,3 +570,16 @@ def test_told_a_programme_that_is_a_claim_though_the_parser_hangs_the_clause_on_
     _, claims = claims_of(nlp, valid, "The minister told the BBC's Newsnight programme that the talks had failed.")
     c = one(claims, cue="told")
     assert (c["speaker"]["name"], c["text"]) == ("The minister", "the talks had failed")
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The report, published by Amnesty International, said 40 prisoners had died in custody.",
+     ("organization", "Amnesty International")),
+    ("A report by Human Rights Watch said 40 prisoners had died.", ("organization", "Human Rights Watch")),
+    ("The report said 40 prisoners had died.", ("unnamed", "The report")),      # no issuer named
+    ("Police reports from the suburb show that officers had visited the home.", ("unnamed", "Police")),
+])
+def test_a_report_speaks_for_the_body_that_issued_it(nlp, valid, text, speaker):
+    _, claims = claims_of(nlp, valid, text)
+    (c,) = claims
+    assert (c["speaker"]["kind"], c["speaker"]["name"]) == speaker

@@ -88,6 +88,9 @@ MEDIUM_NOUNS = frozenset("""statement filing interview letter post tweet email s
 BODY_NOUNS = frozenset("""office campaign administration government cabinet team staff ministry
     department party secretariat headquarters""".split())
 # nouns of a text an institution issues: "the statement said" is the body named before
+# texts that speak for whoever issued them, where the sentence names the issuer ("a report
+# by Human Rights Watch said"); a bare "the report said" stays unnamed
+ISSUED_NOUNS = frozenset("""report study survey memo document analysis assessment""".split())
 DOCUMENT_NOUNS = frozenset("""statement communique communiqué release readout letter declaration
     announcement notice resolution""".split())
 # reporting verbs whose direct object is what is asserted or judged (not the hearer, as for "told")
@@ -339,10 +342,13 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
                 if i < tok.i and a.name.lower().split()[-1] == low:
                     return Speaker("person", a.name, a.id)
         return Speaker("person", _phrase_text(tok), None)
-    if actor is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in DOCUMENT_NOUNS:
+    if actor is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in DOCUMENT_NOUNS | ISSUED_NOUNS:
         # "according to a statement from the prime minister's office", "a ministry statement
-        # said": the body that issued it
-        issuer = next((o for p in tok.children if p.dep_ == "prep" and p.lower_ in ("from", "by", "of")
+        # said", "the report, published by Amnesty International, said": the body that issued it
+        issued = [tok] + [a for a in tok.children if a.dep_ == "acl" and a.tag_ == "VBN"]
+        own = ("from", "by", "of") if tok.lemma_.lower() in DOCUMENT_NOUNS else ("by",)   # not "reports from Ohio"
+        issuer = next((o for h in issued for p in h.children
+                       if p.dep_ in ("prep", "agent") and p.lower_ in (own if h is tok else ("by",))
                        for o in p.children if o.dep_ == "pobj"), None) or next(
             (ch for ch in tok.children if ch.dep_ in ("compound", "poss") and ch.pos_ in ("NOUN", "PROPN")
              and (ch.i in tok_actor or ch.lemma_.lower() in BODY_NOUNS)), None)
