@@ -139,6 +139,15 @@ def _quantize(source: Path, workdir: Path) -> Path:
     return _quantize_file(_fold(source, workdir), workdir / "model-dq8.onnx")
 
 
+def _cache_path(source: Path, name: str, extra: str = "") -> Path:
+    """Where a model derived from ``source`` is cached: ``name`` and a key of the source file's
+    hash, onnxruntime's version, the quantisation and ``extra``."""
+    import onnxruntime as ort
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    key = hashlib.sha256(f"{digest}|{ort.__version__}|{QUANTIZATION}{extra}".encode()).hexdigest()[:16]
+    return cache_dir() / f"{name}-{key}.onnx"
+
+
 def _keep(built: Path, target: Path) -> Path | bytes:
     """``built`` copied to its cache path ``target`` (its path), or its bytes where no cache can
     be written (this process then keeps the model in memory)."""
@@ -199,16 +208,13 @@ def tagger_model(weights: dict[str, np.ndarray], keep: int, source: Path | None 
     (``tagger_id``); its bytes where no cache can be written."""
     try:
         import onnx
-        import onnxruntime as ort
         from onnx import helper, numpy_helper
     except ImportError as exc:
         raise NewsgraphError("no_model", f"preparing the sentence encoder needs {exc.name}", _HINT) from exc
     if "head.weight" not in weights or "head.bias" not in weights:
         raise NewsgraphError("no_model", "the tagger has no head (head.weight, head.bias)")
     source = source or model_files()[0]
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-    key = hashlib.sha256(f"{digest}|{ort.__version__}|{QUANTIZATION}|{tagger_id(weights)}|{keep}".encode()).hexdigest()[:16]
-    target = cache_dir() / f"{MODEL_ID}-tagger-{key}.onnx"
+    target = _cache_path(source, f"{MODEL_ID}-tagger", f"|{tagger_id(weights)}|{keep}")
     if target.is_file():
         return target
     with tempfile.TemporaryDirectory(prefix="newsgraph-encoder-") as tmp:
@@ -315,13 +321,9 @@ def runtime_model(source: Path | None = None, layers: int | Sequence[int] = LAYE
     """The int8 runtime model (cut after ``layers`` layers; several depths: one output each),
     built from the packaged file on first use and cached: its path, or its bytes where no cache
     can be written."""
-    import onnxruntime as ort
     source = source or model_files()[0]
     depths = _depths(layers)
-    name = runtime_id(depths)
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-    key = hashlib.sha256(f"{digest}|{ort.__version__}|{QUANTIZATION}".encode()).hexdigest()[:16]
-    target = cache_dir() / f"{name}-{key}.onnx"
+    target = _cache_path(source, runtime_id(depths))
     if target.is_file():
         return target
     with tempfile.TemporaryDirectory(prefix="newsgraph-encoder-") as tmp:
