@@ -362,10 +362,7 @@ def encode_pieces(arts: list[dict], keep: int, cache: Path | None = None, log=pr
         pieces = []
         for (a, b, _, _), e in zip(art["chunks"], enc.tokenizer.encode_batch(texts) if texts else []):
             ids = np.asarray([e.ids], np.int64)
-            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
-            if "token_type_ids" in enc._inputs:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            h = enc.session.run(None, feeds)[0][0]
+            h = enc.session.run(None, enc._feeds(ids, np.ones_like(ids)))[0][0]
             off = np.asarray(e.offsets, np.int64).reshape(-1, 2) + a
             special = np.asarray(e.special_tokens_mask, bool)
             y = np.zeros(len(off), np.int8)

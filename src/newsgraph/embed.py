@@ -418,6 +418,13 @@ class Encoder:
                                             providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
 
+    def _feeds(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
+        """The model's inputs for word-piece ids (batch, pieces) and their attention mask."""
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        return feeds
+
     def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE,
                spans: Sequence[Sequence[tuple[int, int]]] | None = None, all_depths: bool = False):
         """Sentence vectors of ``texts``: (n, 384) float32, unit rows.
@@ -455,10 +462,7 @@ class Encoder:
                     n = len(encoded[u].ids)
                     ids[row, :n] = encoded[u].ids
                     mask[row, :n] = 1
-                feeds = {"input_ids": ids, "attention_mask": mask}
-                if "token_type_ids" in self._inputs:
-                    feeds["token_type_ids"] = np.zeros_like(ids)
-                hiddens = self.session.run(None, feeds)
+                hiddens = self.session.run(None, self._feeds(ids, mask))
                 weights = mask[..., None].astype(np.float32)
                 rows = [row for row, u in enumerate(chunk) for _ in copies[unique[u]]]
                 members = [i for u in chunk for i in copies[unique[u]]]
@@ -521,10 +525,7 @@ class Tagger(Encoder):
         for i, enc in enumerate(encodings):
             ids = np.asarray([enc.ids], np.int64)
             mask = np.ones_like(ids)
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            out = dict(zip(self._outputs, self.session.run(None, feeds)))
+            out = dict(zip(self._outputs, self.session.run(None, self._feeds(ids, mask))))
             hidden, logits = out["hidden"], out["logits"].reshape(1, -1)
             self._pool(hidden, mask[..., None].astype(np.float32), [i], encodings, spans, sent, vecs)
             p = 1.0 / (1.0 + np.exp(-logits[0, :len(enc.ids)].astype(np.float32)))

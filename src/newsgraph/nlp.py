@@ -43,6 +43,14 @@ _DATELINE = re.compile(r"[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,3}(?:, 
                        r"(?=[A-Z0-9\"\u201c\u2018'])")   # a sentence follows: "NATO — the alliance ..." is no dateline
 
 
+def _could_open_dateline(doc, i: int) -> bool:
+    """Whether the text at token ``i`` passes _DATELINE's first two characters (a capital,
+    then a capital, ".", "'", "\u2019" or "-"): a check on the token, not the document's text."""
+    text = doc[i].text
+    second = text[1:2] or doc[i].whitespace_[:1] or (doc[i + 1].text[:1] if i + 1 < len(doc) else "")
+    return "A" <= text[:1] <= "Z" and second != "" and ("A" <= second <= "Z" or second in ".'\u2019-")
+
+
 def _paragraph_starts(doc):
     """A line break ends a sentence: a paragraph, a caption or a heading without a full stop
     ("Crowds gathered ... a New Year's party" / "French President Emmanuel Macron ...") is not
@@ -52,18 +60,21 @@ def _paragraph_starts(doc):
     parser, which keeps preset boundaries."""
     from spacy.attrs import IS_SPACE
     # only space tokens can hold a line break: a token's trailing whitespace_ is " " or ""
-    starts = [0] if len(doc) else []
-    for i in doc.to_array([IS_SPACE]).nonzero()[0].tolist():
-        if i < len(doc) - 1 and "\n" in doc[i].text:
-            doc[i + 1].is_sent_start = True
-            starts.append(i + 1)
-    text = doc.text
-    for i in starts:
-        m = _DATELINE.match(text, doc[i].idx)
-        if m is None or not any(c.isupper() for c in text[m.start():m.start() + 3]):
+    breaks = [i for i in doc.to_array([IS_SPACE]).nonzero()[0].tolist()
+              if i < len(doc) - 1 and "\n" in doc[i].text]
+    for i in breaks:
+        doc[i + 1].is_sent_start = True
+    # a dateline lies within its paragraph's line: match on that line's text only, and only
+    # where the line can open one (no rebuilding of doc.text for every document)
+    for start, end in zip([0] + [i + 1 for i in breaks], breaks + [len(doc)]):
+        if start >= end or not _could_open_dateline(doc, start):
             continue
-        after = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
-        if after is not None and after.start > i + 1 and not after[0].is_space:
+        m = _DATELINE.match(doc[start:end].text)
+        if m is None:
+            continue
+        at = doc[start].idx + m.end()
+        after = doc.char_span(at, at + 1, alignment_mode="expand")
+        if after is not None and after.start > start + 1 and not after[0].is_space:
             doc[after.start].is_sent_start = True
     return doc
 

@@ -88,11 +88,12 @@ MEDIUM_NOUNS = frozenset("""statement filing interview letter post tweet email s
 BODY_NOUNS = frozenset("""office campaign administration government cabinet team staff ministry
     department party secretariat headquarters""".split())
 # nouns of a text an institution issues: "the statement said" is the body named before
+DOCUMENT_NOUNS = frozenset("""statement communique communiqué release readout letter declaration
+    announcement notice resolution""".split())
 # texts that speak for whoever issued them, where the sentence names the issuer ("a report
 # by Human Rights Watch said"); a bare "the report said" stays unnamed
 ISSUED_NOUNS = frozenset("""report study survey memo document analysis assessment""".split())
-DOCUMENT_NOUNS = frozenset("""statement communique communiqué release readout letter declaration
-    announcement notice resolution""".split())
+ISSUER_NOUNS = DOCUMENT_NOUNS | ISSUED_NOUNS   # nouns whose issuer the sentence may name
 # reporting verbs whose direct object is what is asserted or judged (not the hearer, as for "told")
 OBJECT_CUES = frozenset("""welcome hail reject condemn praise criticize criticise applaud denounce
     deny confirm claim acknowledge admit allege announce report demand propose recommend question
@@ -342,7 +343,7 @@ def _speaker_of(tok, tok_actor: dict[int, Actor], ctx: _Context | None = None, a
                 if i < tok.i and a.name.lower().split()[-1] == low:
                     return Speaker("person", a.name, a.id)
         return Speaker("person", _phrase_text(tok), None)
-    if actor is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in DOCUMENT_NOUNS | ISSUED_NOUNS:
+    if actor is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in ISSUER_NOUNS:
         # "according to a statement from the prime minister's office", "a ministry statement
         # said", "the report, published by Amnesty International, said": the body that issued it
         issued = [tok] + [a for a in tok.children if a.dep_ == "acl" and a.tag_ == "VBN"]
